@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TrefGuard.Analyzers.Infrastructure;
+
+/// <summary>
+/// The annotation vocabulary of one compilation: the attribute types of <c>TrefGuard.Annotations</c>,
+/// the external annotations file, and a cache of each member's <see cref="MemberAnnotations"/>.
+/// Created once per compilation and shared by every TrefGuard analyzer.
+/// </summary>
+internal sealed class AnnotationModel
+{
+    public const string AnnotationsNamespace = "TrefGuard.Annotations";
+
+    /// <summary>More lock names than this share the last bit: lock sets are one <see cref="ulong"/>.</summary>
+    private const int MaxLockIds = 64;
+
+    private static readonly ConditionalWeakTable<Compilation, StrongBox<AnnotationModel?>> s_models = new();
+
+    private readonly INamedTypeSymbol?[] _attributeTypes;
+    private readonly ImmutableDictionary<ISymbol, ImmutableArray<ExternalAnnotation>> _external;
+    private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<string, int> _lockIds = new(System.StringComparer.Ordinal);
+    private readonly object _lockNamesGate = new();
+    private string[] _lockNames = System.Array.Empty<string>();
+
+    private AnnotationModel(Compilation compilation, INamedTypeSymbol?[] attributeTypes, ImmutableDictionary<ISymbol, ImmutableArray<ExternalAnnotation>> external, ImmutableArray<ExternalAnnotationError> errors)
+    {
+        Compilation = compilation;
+        _attributeTypes = attributeTypes;
+        _external = external;
+        FileErrors = errors;
+    }
+
+    public Compilation Compilation { get; }
+
+    /// <summary>Lines of the external annotations files that could not be read (TG0012).</summary>
+    public ImmutableArray<ExternalAnnotationError> FileErrors { get; }
+
+    /// <summary>
+    /// The model of a compilation, or null when it has neither the annotation attributes nor an external
+    /// annotations file: then nothing can be annotated and every TrefGuard analyzer stays out of the way.
+    /// </summary>
+    public static AnnotationModel? GetOrCreate(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    {
+        if (s_models.TryGetValue(compilation, out var existing))
+        {
+            return existing.Value;
+        }
+
+        var created = Create(compilation, options, cancellationToken);
+        return s_models.GetValue(compilation, _ => new StrongBox<AnnotationModel?>(created)).Value;
+    }
+
+    private static AnnotationModel? Create(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    {
+        var kinds = (AnnotationKind[])System.Enum.GetValues(typeof(AnnotationKind));
+        var attributeTypes = new INamedTypeSymbol?[kinds.Length];
+        var anyAttribute = false;
+        foreach (var kind in kinds)
+        {
+            var type = compilation.GetTypeByMetadataName(AnnotationsNamespace + "." + kind + "Attribute");
+            attributeTypes[(int)kind] = type;
+            anyAttribute |= type is not null;
+        }
+
+        List<ExternalAnnotation>? annotations = null;
+        List<ExternalAnnotationError>? errors = null;
+        foreach (var file in options.AdditionalFiles)
+        {
+            if (ExternalAnnotations.IsAnnotationsFile(file))
+            {
+                annotations ??= new List<ExternalAnnotation>();
+                errors ??= new List<ExternalAnnotationError>();
+                ExternalAnnotations.Parse(file, annotations, errors, cancellationToken);
+            }
+        }
+
+        if (!anyAttribute && annotations is null)
+        {
+            return null;
+        }
+
+        var external = annotations is null
+            ? ImmutableDictionary<ISymbol, ImmutableArray<ExternalAnnotation>>.Empty
+            : ExternalAnnotations.Resolve(compilation, annotations);
+        return new AnnotationModel(compilation, attributeTypes, external, errors?.ToImmutableArray() ?? ImmutableArray<ExternalAnnotationError>.Empty);
+    }
+
+    /// <summary>The annotations of a method, property, field or event (by its original definition).</summary>
+    public MemberAnnotations Get(ISymbol member)
+    {
+        var key = member.OriginalDefinition;
+        if (_members.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        return _members.GetOrAdd(key, Compute(key));
+    }
+
+    /// <summary>The small id of a lock name, stable for this compilation.</summary>
+    public int GetLockId(string name)
+    {
+        if (_lockIds.TryGetValue(name, out var id))
+        {
+            return id;
+        }
+
+        lock (_lockNamesGate)
+        {
+            if (_lockIds.TryGetValue(name, out id))
+            {
+                return id;
+            }
+
+            id = System.Math.Min(_lockNames.Length, MaxLockIds - 1);
+            if (_lockNames.Length < MaxLockIds)
+            {
+                var names = new string[_lockNames.Length + 1];
+                _lockNames.CopyTo(names, 0);
+                names[names.Length - 1] = name;
+                _lockNames = names;
+            }
+
+            _lockIds[name] = id;
+            return id;
+        }
+    }
+
+    public string GetLockName(int id)
+    {
+        var names = _lockNames;
+        return id >= 0 && id < names.Length ? names[id] : "?";
+    }
+
+    /// <summary>The lowest-numbered lock in a set, for messages.</summary>
+    public string GetFirstLockName(ulong locks)
+    {
+        for (var id = 0; id < MaxLockIds; id++)
+        {
+            if ((locks & (1UL << id)) != 0)
+            {
+                return GetLockName(id);
+            }
+        }
+
+        return "?";
+    }
+
+    private MemberAnnotations Compute(ISymbol member)
+    {
+        var result = new MemberAnnotations();
+        ParameterAnnotation[]? parameters = null;
+
+        ApplyAttributes(member.GetAttributes(), result, ref parameters, parameterOrdinal: -1);
+        if (member is IMethodSymbol method)
+        {
+            ApplyAttributes(method.GetReturnTypeAttributes(), result, ref parameters, parameterOrdinal: -1);
+            foreach (var parameter in method.Parameters)
+            {
+                ApplyAttributes(parameter.GetAttributes(), result, ref parameters, parameter.Ordinal);
+            }
+
+            // Property accessors carry the property's annotations: `r.Task` binds to the property, but a
+            // getter called by name (or through an interface) binds to the accessor.
+            if (method.AssociatedSymbol is IPropertySymbol property)
+            {
+                ApplyAttributes(property.GetAttributes(), result, ref parameters, parameterOrdinal: -1);
+            }
+        }
+
+        if (_external.TryGetValue(member, out var lines))
+        {
+            foreach (var line in lines)
+            {
+                var ordinal = -1;
+                if (line.ParameterName is not null && member is IMethodSymbol annotatedMethod)
+                {
+                    foreach (var parameter in annotatedMethod.Parameters)
+                    {
+                        if (parameter.Name == line.ParameterName)
+                        {
+                            ordinal = parameter.Ordinal;
+                        }
+                    }
+
+                    if (ordinal < 0)
+                    {
+                        continue;
+                    }
+                }
+
+                Apply(line.Kind, line.LockName, result, ref parameters, ordinal, (member as IMethodSymbol)?.Parameters.Length ?? 0);
+            }
+        }
+
+        if (parameters is not null)
+        {
+            result.Parameters = ImmutableArray.Create(parameters);
+        }
+
+        // An override without annotations of its own keeps its base member's contract.
+        if (result.IsEmpty)
+        {
+            var overridden = member switch
+            {
+                IMethodSymbol m => (ISymbol?)m.OverriddenMethod,
+                IPropertySymbol p => p.OverriddenProperty,
+                _ => null,
+            };
+            if (overridden is not null)
+            {
+                return Get(overridden);
+            }
+        }
+
+        return result.IsEmpty ? MemberAnnotations.Empty : result;
+    }
+
+    private void ApplyAttributes(ImmutableArray<AttributeData> attributes, MemberAnnotations result, ref ParameterAnnotation[]? parameters, int parameterOrdinal)
+    {
+        foreach (var attribute in attributes)
+        {
+            var type = attribute.AttributeClass;
+            if (type is null || type.ContainingNamespace?.ToDisplayString() != AnnotationsNamespace)
+            {
+                continue;
+            }
+
+            for (var kind = 0; kind < _attributeTypes.Length; kind++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(_attributeTypes[kind], type))
+                {
+                    var lockName = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+                    var count = parameterOrdinal >= 0 ? parameterOrdinal + 1 : 0;
+                    Apply((AnnotationKind)kind, lockName, result, ref parameters, parameterOrdinal, count);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void Apply(AnnotationKind kind, string? lockName, MemberAnnotations result, ref ParameterAnnotation[]? parameters, int parameterOrdinal, int parameterCount)
+    {
+        var lockBit = lockName is null ? 0UL : 1UL << GetLockId(lockName);
+        switch (kind)
+        {
+            case AnnotationKind.AcquiresReference:
+                result.AcquiresReference = true;
+                break;
+            case AnnotationKind.ReleasesReference when parameterOrdinal < 0:
+                result.ReleasesThis = true;
+                break;
+            case AnnotationKind.ReleasesReference:
+                SetParameter(ref parameters, parameterOrdinal, parameterCount, ParameterAnnotation.ReleasesReference);
+                break;
+            case AnnotationKind.TransfersOwnership when parameterOrdinal >= 0:
+                SetParameter(ref parameters, parameterOrdinal, parameterCount, ParameterAnnotation.TransfersOwnership);
+                break;
+            case AnnotationKind.InitializesSlot when parameterOrdinal >= 0:
+                SetParameter(ref parameters, parameterOrdinal, parameterCount, ParameterAnnotation.InitializesSlot);
+                break;
+            case AnnotationKind.RequiresInitializedSlot when parameterOrdinal >= 0:
+                SetParameter(ref parameters, parameterOrdinal, parameterCount, ParameterAnnotation.RequiresInitializedSlot);
+                break;
+            case AnnotationKind.FinalizesSlot when parameterOrdinal >= 0:
+                SetParameter(ref parameters, parameterOrdinal, parameterCount, ParameterAnnotation.FinalizesSlot);
+                break;
+            case AnnotationKind.GuardedBy:
+                result.GuardedBy |= lockBit;
+                break;
+            case AnnotationKind.RequiresLock:
+                result.RequiresLocks |= lockBit;
+                break;
+            case AnnotationKind.AcquiresLock:
+                result.AcquiresLocks |= lockBit;
+                break;
+            case AnnotationKind.ReleasesLock:
+                result.ReleasesLocks |= lockBit;
+                break;
+            case AnnotationKind.ExcludesLock:
+                result.ExcludesLocks |= lockBit;
+                break;
+            case AnnotationKind.AssertsLock:
+                result.AssertsLocks |= lockBit;
+                break;
+        }
+    }
+
+    private static void SetParameter(ref ParameterAnnotation[]? parameters, int ordinal, int count, ParameterAnnotation flag)
+    {
+        if (parameters is null || parameters.Length < count)
+        {
+            var grown = new ParameterAnnotation[System.Math.Max(count, ordinal + 1)];
+            parameters?.CopyTo(grown, 0);
+            parameters = grown;
+        }
+
+        parameters[ordinal] |= flag;
+    }
+}
