@@ -88,6 +88,9 @@ internal abstract class ForwardFlowAnalysis<TState>
     {
     }
 
+    /// <summary>The state an exception carries into a catch handler (after the finally regions it crossed).</summary>
+    protected virtual TState OnEnterHandler(TState state) => state;
+
     /// <summary>Called once after the reporting pass.</summary>
     protected virtual void OnCompleted()
     {
@@ -274,7 +277,7 @@ internal abstract class ForwardFlowAnalysis<TState>
                 }
             }
 
-            if (carried is not null && handler.EntryOrdinal < inStates.Length && Merge(inStates, handler.EntryOrdinal, carried))
+            if (carried is not null && handler.EntryOrdinal < inStates.Length && Merge(inStates, handler.EntryOrdinal, OnEnterHandler(carried.Clone())))
             {
                 changed.Add(handler.EntryOrdinal);
             }

@@ -1,0 +1,564 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TrefGuard.Analyzers.Infrastructure;
+
+namespace TrefGuard.Analyzers.FlowAnalysis;
+
+internal sealed partial class OwnershipAnalysis
+{
+    protected override void VisitOperation(IOperation operation, OwnershipState state)
+    {
+        var result = Evaluate(operation, state);
+        if (result != 0 && DiscardedAcquisition(operation) is { } acquisition)
+        {
+            var owned = result & state.Owned();
+            if (owned != 0)
+            {
+                if (IsReporting)
+                {
+                    _sink.Add(Diagnostic.Create(Descriptors.TG0008_DiscardedAcquisition, acquisition.Syntax.GetLocation(), MemberName(acquisition)));
+                }
+
+                Escape(owned, state);
+            }
+        }
+
+        // A value no variable holds any more is lost at the end of the statement that made it.
+        LoseUnreferenced(state, new ExitDescription("end of the statement", ExitDescriber.LineOf(operation.Syntax), operation.Syntax));
+    }
+
+    protected override void VisitBranchValue(BasicBlock block, IOperation branchValue, OwnershipState state)
+    {
+        _lastNullTested = 0;
+        var semantics = block.FallThroughSuccessor?.Semantics;
+        if (block.ConditionKind != ControlFlowConditionKind.None)
+        {
+            EvaluateCondition(branchValue, state, negated: false);
+            return;
+        }
+
+        var values = Evaluate(branchValue, state);
+        if (semantics == ControlFlowBranchSemantics.Return)
+        {
+            // Returned: the caller owns it now. Returning a released reference is a use after release.
+            CheckUse(values, branchValue, state);
+            Escape(values, state);
+        }
+    }
+
+    protected override void RefineForCondition(BasicBlock block, IOperation condition, bool conditionValue, OwnershipState state)
+    {
+        if (_lastNullTested == 0)
+        {
+            return;
+        }
+
+        // On the branch where the tested value is null there is nothing to release.
+        var isNull = conditionValue != _lastNullTestIsNegated;
+        if (isNull)
+        {
+            foreach (var value in Bits(_lastNullTested))
+            {
+                if ((state.Flags[value] & OwnershipFlags.Owned) != 0)
+                {
+                    state.Flags[value] = (state.Flags[value] & ~OwnershipFlags.Owned) | OwnershipFlags.Null;
+                }
+            }
+        }
+    }
+
+    private void EvaluateCondition(IOperation condition, OwnershipState state, bool negated)
+    {
+        condition = Strip(condition);
+        switch (condition)
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                EvaluateCondition(not.Operand, state, !negated);
+                return;
+            case IIsNullOperation isNull:
+                SetNullTest(Evaluate(isNull.Operand, state), negated);
+                return;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                when IsNullConstant(binary.RightOperand) || IsNullConstant(binary.LeftOperand):
+                var tested = IsNullConstant(binary.RightOperand) ? binary.LeftOperand : binary.RightOperand;
+                SetNullTest(Evaluate(tested, state), negated ^ (binary.OperatorKind == BinaryOperatorKind.NotEquals));
+                return;
+            case IIsPatternOperation pattern:
+                var values = Evaluate(pattern.Value, state);
+                BindPattern(pattern.Pattern, values, state);
+                if (MatchesOnlyNull(pattern.Pattern, out var matchesNull))
+                {
+                    SetNullTest(values, negated ^ !matchesNull);
+                }
+
+                return;
+            default:
+                Evaluate(condition, state);
+                return;
+        }
+    }
+
+    private void SetNullTest(ulong values, bool negated)
+    {
+        _lastNullTested = values;
+        _lastNullTestIsNegated = negated;
+    }
+
+    /// <summary>
+    /// For a pattern that decides nullness alone, whether it matches null (<c>is null</c>) or non-null
+    /// (<c>is not null</c>, <c>is { }</c>, <c>is T t</c>). A type pattern fails for null, which is all that matters here.
+    /// </summary>
+    private static bool MatchesOnlyNull(IPatternOperation pattern, out bool matchesNull)
+    {
+        switch (pattern)
+        {
+            case IConstantPatternOperation constant when IsNullConstant(constant.Value):
+                matchesNull = true;
+                return true;
+            case INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IsNullConstant(constant.Value):
+                matchesNull = false;
+                return true;
+            case IRecursivePatternOperation or IDeclarationPatternOperation or ITypePatternOperation:
+                matchesNull = false;
+                return true;
+            default:
+                matchesNull = false;
+                return false;
+        }
+    }
+
+    private void BindPattern(IPatternOperation pattern, ulong values, OwnershipState state)
+    {
+        var declared = pattern switch
+        {
+            IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+            IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+            _ => null,
+        };
+        if (declared is not null && VariableSlot(declared) is var slot and >= 0)
+        {
+            state.PointsTo[slot] = values;
+            NameValues(values, declared.Name, null);
+        }
+    }
+
+    private static bool IsNullConstant(IOperation operation)
+    {
+        operation = Strip(operation);
+        return operation.ConstantValue.HasValue && operation.ConstantValue.Value is null;
+    }
+
+    /// <summary>Evaluates an operation for its effects, and returns the values it may evaluate to.</summary>
+    private ulong Evaluate(IOperation operation, OwnershipState state)
+    {
+        switch (operation)
+        {
+            case IExpressionStatementOperation statement:
+                return Evaluate(statement.Operation, state);
+            case IConversionOperation conversion:
+                return Evaluate(conversion.Operand, state);
+            case IParenthesizedOperation parenthesized:
+                return Evaluate(parenthesized.Operand, state);
+            case ILocalReferenceOperation local:
+                return VariableSlot(local.Local) is var localSlot and >= 0 ? state.PointsTo[localSlot] : 0;
+            case IParameterReferenceOperation parameter:
+                return VariableSlot(parameter.Parameter) is var parameterSlot and >= 0 ? state.PointsTo[parameterSlot] : 0;
+            case IFlowCaptureReferenceOperation captureReference:
+                return CaptureSlot(captureReference.Id) is var referenceSlot and >= 0 ? state.PointsTo[referenceSlot] : 0;
+            case IFlowCaptureOperation capture:
+                var captured = Evaluate(capture.Value, state);
+                if (CaptureSlot(capture.Id) is var captureSlot and >= 0)
+                {
+                    state.PointsTo[captureSlot] = captured;
+                }
+                else
+                {
+                    Escape(captured, state);
+                }
+
+                return 0;
+            case ISimpleAssignmentOperation assignment:
+                return EvaluateAssignment(assignment, state);
+            case IInvocationOperation invocation:
+                return EvaluateInvocation(invocation, state);
+            case IPropertyReferenceOperation property:
+                var receiver = property.Instance is null ? 0 : Evaluate(property.Instance, state);
+                foreach (var argument in property.Arguments)
+                {
+                    CheckUse(Evaluate(argument.Value, state), argument, state);
+                }
+
+                CheckUse(receiver, property, state);
+                return _annotations.Get(property.Property).AcquiresReference ? Acquire(property, state) : 0;
+            case IFieldReferenceOperation field:
+                CheckUse(field.Instance is null ? 0 : Evaluate(field.Instance, state), field, state);
+                return 0;
+            case IObjectCreationOperation creation:
+                return EvaluateCreation(creation, state);
+            case IIsNullOperation isNull:
+                Evaluate(isNull.Operand, state);
+                return 0;
+            case IBinaryOperation binary when binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals:
+                // An identity compare or null test is a peek, not a use (CLIENTS.md: "is it the current task?").
+                Evaluate(binary.LeftOperand, state);
+                Evaluate(binary.RightOperand, state);
+                return 0;
+            case IIsPatternOperation pattern:
+                var tested = Evaluate(pattern.Value, state);
+                BindPattern(pattern.Pattern, tested, state);
+                if (!MatchesOnlyNull(pattern.Pattern, out _))
+                {
+                    CheckUse(tested, pattern, state);
+                }
+
+                return 0;
+            case IFlowAnonymousFunctionOperation:
+                return 0;
+            case IReturnOperation returned when returned.ReturnedValue is { } returnedValue:
+                // yield return: the consumer of the iterator owns what it yields.
+                Escape(Evaluate(returnedValue, state), state);
+                return 0;
+            case IArrayCreationOperation or IArrayInitializerOperation or ITupleOperation or IAnonymousObjectCreationOperation
+                or ICollectionExpressionOperation or IObjectOrCollectionInitializerOperation or IDelegateCreationOperation
+                or IInterpolatedStringHandlerCreationOperation:
+                // Stored into something the analysis cannot follow: silence over noise.
+                foreach (var child in operation.ChildOperations)
+                {
+                    Escape(Evaluate(child, state), state);
+                }
+
+                return 0;
+            case IAwaitOperation awaited:
+                CheckUse(Evaluate(awaited.Operation, state), awaited, state);
+                if (IsReporting)
+                {
+                    NoteThrowPoint(awaited, 0, state);
+                }
+
+                return 0;
+            default:
+                foreach (var child in operation.ChildOperations)
+                {
+                    CheckUse(Evaluate(child, state), child, state);
+                }
+
+                return 0;
+        }
+    }
+
+    private ulong EvaluateAssignment(ISimpleAssignmentOperation assignment, OwnershipState state)
+    {
+        switch (assignment.Target)
+        {
+            case ILocalReferenceOperation or IParameterReferenceOperation when TrackableVariable(assignment.Target) is { } variable && VariableSlot(variable) is var slot and >= 0:
+            {
+                var values = Evaluate(assignment.Value, state);
+                var previous = state.PointsTo[slot];
+                state.PointsTo[slot] = values;
+                NameValues(values, variable.Name, assignment.Syntax as VariableDeclaratorSyntax);
+                var lost = previous & ~values & ~state.Referenced() & state.Owned();
+                if (lost != 0)
+                {
+                    LoseValues(lost, state, new ExitDescription("reassignment", ExitDescriber.LineOf(assignment.Syntax), assignment.Syntax));
+                }
+
+                return values;
+            }
+
+            case IDiscardOperation:
+                return Evaluate(assignment.Value, state);
+
+            case ILocalReferenceOperation or IParameterReferenceOperation:
+            {
+                // A captured or ref variable: whoever else sees it may release it.
+                var values = Evaluate(assignment.Value, state);
+                Escape(values, state);
+                return values;
+            }
+
+            default:
+            {
+                // A field, property, array element or ref: stored where this method's flow cannot follow it.
+                foreach (var child in assignment.Target.ChildOperations)
+                {
+                    CheckUse(Evaluate(child, state), child, state);
+                }
+
+                var values = Evaluate(assignment.Value, state);
+                CheckUse(values, assignment, state);
+                Escape(values, state);
+                return values;
+            }
+        }
+    }
+
+    private ulong EvaluateInvocation(IInvocationOperation invocation, OwnershipState state)
+    {
+        var receiver = invocation.Instance is null ? 0 : Evaluate(invocation.Instance, state);
+        var arguments = invocation.Arguments;
+        var argumentValues = arguments.Length == 0 ? System.Array.Empty<ulong>() : new ulong[arguments.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            argumentValues[i] = Evaluate(arguments[i].Value, state);
+        }
+
+        var method = invocation.TargetMethod;
+        var annotations = AnnotationsOf(invocation);
+        var releasesReceiver = annotations.ReleasesThis || (receiver != 0 && method.Name == "Dispose" && method.Parameters.Length == 0);
+        var storesIntoCollection = invocation.Instance is not null && !annotations.AffectsOwnership && IsCollection(invocation.Instance.Type);
+
+        // What the call releases or takes over is not leaked if the call itself throws.
+        var consumed = releasesReceiver ? receiver : 0;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var parameterAnnotation = arguments[i].Parameter is { } parameter ? annotations.GetParameter(parameter.Ordinal) : ParameterAnnotation.None;
+            if ((parameterAnnotation & (ParameterAnnotation.ReleasesReference | ParameterAnnotation.TransfersOwnership)) != 0 || storesIntoCollection)
+            {
+                consumed |= argumentValues[i];
+            }
+        }
+
+        if (IsReporting)
+        {
+            NoteThrowPoint(invocation, consumed, state);
+        }
+
+        if (releasesReceiver)
+        {
+            Release(receiver, invocation, state);
+        }
+        else
+        {
+            CheckUse(receiver, invocation, state);
+        }
+
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var values = argumentValues[i];
+            if (values == 0)
+            {
+                continue;
+            }
+
+            var parameterAnnotation = arguments[i].Parameter is { } parameter ? annotations.GetParameter(parameter.Ordinal) : ParameterAnnotation.None;
+            if ((parameterAnnotation & ParameterAnnotation.ReleasesReference) != 0)
+            {
+                Release(values, arguments[i], state);
+            }
+            else if ((parameterAnnotation & ParameterAnnotation.TransfersOwnership) != 0 || storesIntoCollection)
+            {
+                CheckUse(values, arguments[i], state);
+                Escape(values, state);
+            }
+            else if (arguments[i].Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+            {
+                // The callee may replace or release it: the analysis cannot follow.
+                Escape(values, state);
+            }
+            else
+            {
+                CheckUse(values, arguments[i], state);
+            }
+        }
+
+        return annotations.AcquiresReference ? Acquire(invocation, state) : 0;
+    }
+
+    private ulong EvaluateCreation(IObjectCreationOperation creation, OwnershipState state)
+    {
+        ulong consumed = 0;
+        foreach (var argument in creation.Arguments)
+        {
+            // A constructor that is handed a reference usually keeps it (the CA2000 convention): it owns it now.
+            var values = Evaluate(argument.Value, state);
+            CheckUse(values, argument, state);
+            consumed |= values;
+        }
+
+        if (IsReporting)
+        {
+            NoteThrowPoint(creation, consumed, state);
+        }
+
+        Escape(consumed, state);
+
+        if (creation.Initializer is { } initializer)
+        {
+            Evaluate(initializer, state);
+        }
+
+        return creation.Constructor is { } constructor && _annotations.Get(constructor).AcquiresReference ? Acquire(creation, state) : 0;
+    }
+
+    /// <summary>The annotations of the called member; for an interface method, those of the receiver's implementation.</summary>
+    private MemberAnnotations AnnotationsOf(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var annotations = _annotations.Get(method);
+        if (annotations.IsEmpty && method.ContainingType?.TypeKind == TypeKind.Interface && invocation.Instance is { } instance
+            && Strip(instance).Type is { } receiverType && receiverType.FindImplementationForInterfaceMember(method) is { } implementation)
+        {
+            annotations = _annotations.Get(implementation);
+        }
+
+        return annotations;
+    }
+
+    private static bool IsCollection(ITypeSymbol? type)
+    {
+        if (type is null || type.SpecialType == SpecialType.System_String)
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ulong Acquire(IOperation acquisition, OwnershipState state)
+    {
+        if (!_valueIds.TryGetValue(acquisition, out var value))
+        {
+            return 0;
+        }
+
+        state.Flags[value] = OwnershipFlags.Owned;
+        state.ReleaseLine[value] = 0;
+        return 1UL << value;
+    }
+
+    private void Release(ulong values, IOperation release, OwnershipState state)
+    {
+        var line = ExitDescriber.LineOf(release.Syntax);
+        foreach (var value in Bits(values))
+        {
+            var flags = state.Flags[value];
+            if ((flags & OwnershipFlags.Released) != 0 && IsReporting)
+            {
+                _sink.Add(Diagnostic.Create(Descriptors.TG0004_DoublePut, release.Syntax.GetLocation(), _values[value].Name, state.ReleaseLine[value]));
+            }
+
+            if ((flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned | OwnershipFlags.Released)) != 0)
+            {
+                state.Flags[value] = (flags & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Released;
+                state.ReleaseLine[value] = line;
+            }
+        }
+    }
+
+    private void CheckUse(ulong values, IOperation use, OwnershipState state)
+    {
+        if (values == 0 || !IsReporting)
+        {
+            return;
+        }
+
+        foreach (var value in Bits(values))
+        {
+            if ((state.Flags[value] & OwnershipFlags.Released) != 0)
+            {
+                _sink.Add(Diagnostic.Create(Descriptors.TG0005_UseAfterPut, use.Syntax.GetLocation(), _values[value].Name, state.ReleaseLine[value]));
+                return;
+            }
+        }
+    }
+
+    private static void Escape(ulong values, OwnershipState state)
+    {
+        foreach (var value in Bits(values))
+        {
+            var flags = state.Flags[value];
+            if ((flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) != 0)
+            {
+                state.Flags[value] = (flags & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Escaped;
+            }
+        }
+    }
+
+    private void NameValues(ulong values, string name, VariableDeclaratorSyntax? declarator)
+    {
+        foreach (var value in Bits(values))
+        {
+            var info = _values[value];
+            if (!info.NameFromVariable)
+            {
+                info.Name = name;
+                info.NameFromVariable = true;
+                if (declarator is not null)
+                {
+                    info.Location = declarator.GetLocation();
+                }
+            }
+        }
+    }
+
+    private IOperation? DiscardedAcquisition(IOperation operation)
+    {
+        if (operation is not IExpressionStatementOperation statement)
+        {
+            return null;
+        }
+
+        var discarded = Strip(statement.Operation);
+        if (discarded is ISimpleAssignmentOperation { Target: IDiscardOperation } discard)
+        {
+            discarded = Strip(discard.Value);
+        }
+
+        return IsAcquisition(discarded) ? discarded : null;
+    }
+
+    private static string MemberName(IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name,
+        IPropertyReferenceOperation property => property.Property.ContainingType.Name + "." + property.Property.Name,
+        IObjectCreationOperation creation => "new " + creation.Type?.Name,
+        _ => operation.Syntax.ToString(),
+    };
+
+    private static BitEnumerator Bits(ulong bits) => new(bits);
+
+    /// <summary>Enumerates the set bits of a mask without allocating.</summary>
+    private struct BitEnumerator
+    {
+        private ulong _remaining;
+
+        public BitEnumerator(ulong bits)
+        {
+            _remaining = bits;
+            Current = -1;
+        }
+
+        public int Current { get; private set; }
+
+        public BitEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_remaining == 0)
+            {
+                return false;
+            }
+
+            var lowest = _remaining & (~_remaining + 1);
+            _remaining &= _remaining - 1;
+            var index = 0;
+            while ((lowest >>= 1) != 0)
+            {
+                index++;
+            }
+
+            Current = index;
+            return true;
+        }
+    }
+}

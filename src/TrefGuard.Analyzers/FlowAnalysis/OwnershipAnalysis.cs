@@ -1,0 +1,207 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TrefGuard.Analyzers.Infrastructure;
+
+namespace TrefGuard.Analyzers.FlowAnalysis;
+
+/// <summary>
+/// Ownership of references through one control flow graph: what an [AcquiresReference] member returns is owned;
+/// a [ReleasesReference] call releases it; returning it, passing it to a [TransfersOwnership] parameter or a
+/// constructor, or storing it anywhere but a local moves it away. Reports TG0001 (not released on a path),
+/// TG0004 (released twice), TG0005 (used after release), TG0008 (discarded) and TG0010 (lost only to an exception).
+/// </summary>
+internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipState>
+{
+    private const int MaxValues = 64;
+
+    private readonly AnnotationModel _annotations;
+    private readonly DiagnosticSink _sink;
+    private readonly ISet<ISymbol> _captured;
+    private readonly Dictionary<ISymbol, int> _variableSlots = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<CaptureId, int> _captureSlots = new();
+    private readonly Dictionary<IOperation, int> _valueIds = new();
+    private readonly List<ValueInfo> _values = new();
+    private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
+    private readonly Dictionary<int, ExitDescription> _leaks = new();
+    private readonly Dictionary<int, (string What, int Line)> _exceptionLeaks = new();
+    private ulong _lastNullTested;
+    private bool _lastNullTestIsNegated;
+
+    private OwnershipAnalysis(ControlFlowGraph graph, AnnotationModel annotations, DiagnosticSink sink, ISet<ISymbol> captured, CancellationToken cancellationToken)
+        : base(graph, cancellationToken)
+    {
+        _annotations = annotations;
+        _sink = sink;
+        _captured = captured;
+    }
+
+    /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        var analysis = new OwnershipAnalysis(graph, annotations, sink, captured, cancellationToken);
+        var entry = analysis.Prepare(owner);
+        if (entry is not null)
+        {
+            analysis.Run(entry);
+        }
+
+        foreach (var localFunction in graph.LocalFunctions)
+        {
+            Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, annotations, captured, sink, cancellationToken);
+        }
+
+        foreach (var lambda in analysis._lambdas)
+        {
+            Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, annotations, captured, sink, cancellationToken);
+        }
+    }
+
+    /// <summary>Finds the values and variables worth tracking; null when the graph acquires nothing.</summary>
+    private OwnershipState? Prepare(ISymbol owner)
+    {
+        foreach (var block in Graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                Scan(operation);
+            }
+
+            if (block.BranchValue is { } value)
+            {
+                Scan(value);
+            }
+        }
+
+        var ownedParameters = new List<IParameterSymbol>();
+        if (owner is IMethodSymbol method)
+        {
+            var annotations = _annotations.Get(method);
+            foreach (var parameter in method.Parameters)
+            {
+                if ((annotations.GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) != 0 && _values.Count < MaxValues && !_captured.Contains(parameter))
+                {
+                    ownedParameters.Add(parameter);
+                    SlotOf(parameter);
+                    var location = parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0];
+                    _values.Add(new ValueInfo(null, location, parameter.Name, nameFromVariable: true));
+                }
+            }
+        }
+
+        if (_values.Count == 0)
+        {
+            return null;
+        }
+
+        var state = new OwnershipState(_variableSlots.Count + _captureSlots.Count, _values.Count);
+        for (var i = 0; i < ownedParameters.Count; i++)
+        {
+            var value = _values.Count - ownedParameters.Count + i;
+            state.PointsTo[_variableSlots[ownedParameters[i]]] = 1UL << value;
+            state.Flags[value] = OwnershipFlags.Owned;
+        }
+
+        return state;
+    }
+
+    private void Scan(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IFlowAnonymousFunctionOperation lambda:
+                _lambdas.Add(lambda);
+                return;
+            case ISimpleAssignmentOperation assignment when MayCarryValue(assignment.Value) && TrackableVariable(assignment.Target) is { } variable:
+                SlotOf(variable);
+                break;
+            case IFlowCaptureOperation capture when MayCarryValue(capture.Value):
+                if (!_captureSlots.ContainsKey(capture.Id))
+                {
+                    _captureSlots.Add(capture.Id, _captureSlots.Count);
+                }
+
+                break;
+            case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern when MayCarryValue(pattern.Value) && !_captured.Contains(declared):
+                SlotOf(declared);
+                break;
+            case IIsPatternOperation { Pattern: IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern when MayCarryValue(pattern.Value) && !_captured.Contains(declared):
+                SlotOf(declared);
+                break;
+        }
+
+        if (IsAcquisition(operation) && !_valueIds.ContainsKey(operation) && _values.Count < MaxValues)
+        {
+            _valueIds.Add(operation, _values.Count);
+            _values.Add(new ValueInfo(operation, operation.Syntax.GetLocation(), operation.Syntax.ToString(), nameFromVariable: false));
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            Scan(child);
+        }
+    }
+
+    private int SlotOf(ISymbol variable)
+    {
+        if (!_variableSlots.TryGetValue(variable, out var slot))
+        {
+            slot = _variableSlots.Count;
+            _variableSlots.Add(variable, slot);
+        }
+
+        return slot;
+    }
+
+    private int VariableSlot(ISymbol variable) => _variableSlots.TryGetValue(variable, out var slot) ? slot : -1;
+
+    private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
+
+    private ISymbol? TrackableVariable(IOperation target)
+    {
+        ISymbol? symbol = target switch
+        {
+            ILocalReferenceOperation { Local: { IsRef: false } local } => local,
+            IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } => parameter,
+            _ => null,
+        };
+        return symbol is not null && !_captured.Contains(symbol) ? symbol : null;
+    }
+
+    private bool MayCarryValue(IOperation value)
+    {
+        value = Strip(value);
+        return value is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation
+            || IsAcquisition(value);
+    }
+
+    private bool IsAcquisition(IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => _annotations.Get(invocation.TargetMethod).AcquiresReference,
+        IPropertyReferenceOperation property => _annotations.Get(property.Property).AcquiresReference,
+        IObjectCreationOperation { Constructor: { } constructor } => _annotations.Get(constructor).AcquiresReference,
+        _ => false,
+    };
+
+    private static IOperation Strip(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System;
+
+namespace TrefGuard.Analyzers.FlowAnalysis;
+
+/// <summary>What may be true of one owned value on the paths that reach a point (a may-set of facts).</summary>
+[Flags]
+internal enum OwnershipFlags : byte
+{
+    None = 0,
+
+    /// <summary>Not acquired yet on some path (or acquired by an earlier loop iteration and dealt with).</summary>
+    Unacquired = 1,
+
+    /// <summary>Owned and not yet released.</summary>
+    Owned = 2,
+
+    /// <summary>Released by a [ReleasesReference] call.</summary>
+    Released = 4,
+
+    /// <summary>Ownership moved elsewhere: returned, transferred, stored where the analysis cannot follow.</summary>
+    Escaped = 8,
+
+    /// <summary>The acquisition produced null (a dead task from GetTask): nothing to release.</summary>
+    Null = 16,
+
+    /// <summary>Owned on a path that an exception took into a catch handler.</summary>
+    ExceptionOwned = 32,
+}
+
+/// <summary>
+/// The ownership analysis's state: which values (acquisition sites) each variable may hold, and what may be
+/// true of each value. Values are at most 64 per graph, so a variable's points-to set is one bit mask.
+/// </summary>
+internal sealed class OwnershipState : FlowState<OwnershipState>
+{
+    public OwnershipState(int variableCount, int valueCount)
+    {
+        PointsTo = new ulong[variableCount];
+        Flags = new OwnershipFlags[valueCount];
+        ReleaseLine = new int[valueCount];
+        for (var i = 0; i < Flags.Length; i++)
+        {
+            Flags[i] = OwnershipFlags.Unacquired;
+        }
+    }
+
+    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releaseLine)
+    {
+        PointsTo = pointsTo;
+        Flags = flags;
+        ReleaseLine = releaseLine;
+    }
+
+    public ulong[] PointsTo { get; }
+
+    public OwnershipFlags[] Flags { get; }
+
+    /// <summary>The line of a release that reached here, for messages; 0 when none.</summary>
+    public int[] ReleaseLine { get; }
+
+    public override OwnershipState Clone()
+        => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone());
+
+    public override bool JoinWith(OwnershipState other)
+    {
+        var changed = false;
+        for (var i = 0; i < PointsTo.Length; i++)
+        {
+            var joined = PointsTo[i] | other.PointsTo[i];
+            changed |= joined != PointsTo[i];
+            PointsTo[i] = joined;
+        }
+
+        for (var i = 0; i < Flags.Length; i++)
+        {
+            var joined = Flags[i] | other.Flags[i];
+            changed |= joined != Flags[i];
+            Flags[i] = joined;
+            var line = ReleaseLine[i] == 0 ? other.ReleaseLine[i] : other.ReleaseLine[i] == 0 ? ReleaseLine[i] : Math.Min(ReleaseLine[i], other.ReleaseLine[i]);
+            changed |= line != ReleaseLine[i];
+            ReleaseLine[i] = line;
+        }
+
+        return changed;
+    }
+
+    /// <summary>The values some variable may still hold.</summary>
+    public ulong Referenced()
+    {
+        ulong referenced = 0;
+        foreach (var set in PointsTo)
+        {
+            referenced |= set;
+        }
+
+        return referenced;
+    }
+
+    /// <summary>The values that may be owned (and so would leak if lost).</summary>
+    public ulong Owned(OwnershipFlags which = OwnershipFlags.Owned)
+    {
+        ulong owned = 0;
+        for (var i = 0; i < Flags.Length; i++)
+        {
+            if ((Flags[i] & which) != 0)
+            {
+                owned |= 1UL << i;
+            }
+        }
+
+        return owned;
+    }
+}

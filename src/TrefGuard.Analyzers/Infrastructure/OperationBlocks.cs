@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace TrefGuard.Analyzers.Infrastructure;
+
+/// <summary>Helpers over <c>OperationBlockAnalysisContext.OperationBlocks</c>.</summary>
+internal static class OperationBlocks
+{
+    /// <summary>
+    /// One block per control flow graph: blocks that share a root (a method body and its parameter
+    /// initializers) would otherwise be analysed twice. The analysis context wants the block itself, not its root.
+    /// </summary>
+    public static List<IOperation> Distinct(IEnumerable<IOperation> blocks)
+    {
+        var roots = new List<IOperation>(1);
+        var distinct = new List<IOperation>(1);
+        foreach (var block in blocks)
+        {
+            var root = block;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            if (!roots.Contains(root))
+            {
+                roots.Add(root);
+                distinct.Add(block);
+            }
+        }
+
+        return distinct;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TrefGuard.Analyzers.FlowAnalysis;
+using TrefGuard.Analyzers.Infrastructure;
+
+namespace TrefGuard.Analyzers.Rules;
+
+/// <summary>
+/// The ownership family: TG0001 (missed put), TG0004 (double put), TG0005 (use after put), TG0008 (discarded
+/// acquisition) and TG0010 (leak on an exception path), all from one pass of <see cref="OwnershipAnalysis"/>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.TG0001_MissedPut,
+        Descriptors.TG0004_DoublePut,
+        Descriptors.TG0005_UseAfterPut,
+        Descriptors.TG0008_DiscardedAcquisition,
+        Descriptors.TG0010_LeakOnException);
+
+    private protected override void InitializeCompilation(CompilationStartAnalysisContext context, AnnotationModel annotations)
+    {
+        context.RegisterOperationBlockAction(block => AnalyzeBlock(block, annotations));
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations)
+    {
+        DiagnosticSink? sink = null;
+        foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
+        {
+            var scan = OperationScan.Run(root, annotations);
+            if ((scan.Needs & AnalysisNeeds.Ownership) == 0)
+            {
+                continue;
+            }
+
+            sink ??= new DiagnosticSink();
+            var graph = context.GetControlFlowGraph(root);
+            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, annotations, scan.Captured, sink, context.CancellationToken);
+        }
+
+        if (sink is not null)
+        {
+            foreach (var diagnostic in sink.Diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
+}
