@@ -171,6 +171,12 @@ public sealed class TaskTable
     /// </summary>
     internal Func<bool>? AllocationFailureHook { get; set; }
 
+    /// <summary>
+    /// Test hook run by a Put that may drop the last reference, before it takes the write lock: where the seed's
+    /// tref_put had already decremented to zero, so a test can park it there and race a lookup against it.
+    /// </summary>
+    internal Action<TaskRef>? BeforeLastPutLocks { get; set; }
+
     /// <summary>The number of trefs with a nonzero count still linked to this table (for invariant checks).</summary>
     internal int LiveRefCount => Volatile.Read(ref _liveRefCount);
 
@@ -662,6 +668,7 @@ public sealed class TaskTable
     internal void PutLast(TaskRef tref)
     {
         bool freed;
+        BeforeLastPutLocks?.Invoke(tref);
         long sequence = EnterWrite("TaskRef.Put", checkAny: true);
         try
         {
@@ -726,6 +733,113 @@ public sealed class TaskTable
     {
         _pinnedExited.TryRemove(task, out _);
         Leaks?.Forget(task);
+    }
+
+    /// <summary>
+    /// Checks the table's structure and returns every inconsistency found (empty when sound): the tests' oracle
+    /// after concurrent runs. Takes the write lock, so nothing moves while it looks.
+    /// </summary>
+    internal IReadOnlyList<string> FindInvariantViolations()
+    {
+        var problems = new List<string>();
+        long sequence = EnterWrite("TaskTable.FindInvariantViolations", checkAny: true);
+        try
+        {
+            var users = new int[PidMax];
+            for (int type = 0; type < _hash.Length; type++)
+            {
+                foreach ((int nr, PidEntry entry) in _hash[type])
+                {
+                    users[nr]++;
+                    if (entry.Nr != nr || (int)entry.Type != type)
+                    {
+                        problems.Add($"entry {entry.Type} {entry.Nr} hashed as {(PidType)type} {nr}");
+                    }
+
+                    if (entry.Members.Count == 0 || !ReferenceEquals(entry.First, entry.Members[0]))
+                    {
+                        problems.Add($"entry {entry.Type} {nr}: empty, or First is not the first member");
+                    }
+
+                    if ((PidType)type == PidType.Pid && entry.Members.Count != 1)
+                    {
+                        problems.Add($"pid {nr} has {entry.Members.Count} holders");
+                    }
+
+                    foreach (TaskStruct member in entry.Members)
+                    {
+                        if (member.HasExited || !ReferenceEquals(member.Entries[type], entry))
+                        {
+                            problems.Add($"entry {entry.Type} {nr}: member {member} exited or points elsewhere");
+                        }
+
+                        int expected = (PidType)type switch
+                        {
+                            PidType.Pid => member.PidValue,
+                            PidType.Tgid => member.TgidValue,
+                            PidType.Pgid => member.PgidValue,
+                            _ => member.SidValue,
+                        };
+                        if (expected != nr)
+                        {
+                            problems.Add($"entry {entry.Type} {nr}: member {member} has {entry.Type} {expected}");
+                        }
+                    }
+
+                    if (entry.Ref is { } tref)
+                    {
+                        if (!ReferenceEquals(tref.Entry, entry) || tref.RefCount <= 0 || tref.Type != entry.Type || tref.Nr != nr)
+                        {
+                            problems.Add($"entry {entry.Type} {nr}: its tref {tref} does not point back, or is released");
+                        }
+                    }
+                }
+            }
+
+            for (int nr = 0; nr < PidMax; nr++)
+            {
+                if (users[nr] != _numberUsers[nr])
+                {
+                    problems.Add($"number {nr}: {_numberUsers[nr]} users recorded, {users[nr]} hashed");
+                }
+            }
+
+            if (_hash[(int)PidType.Pid].Count != _liveTasks)
+            {
+                problems.Add($"{_liveTasks} live tasks recorded, {_hash[(int)PidType.Pid].Count} pids hashed");
+            }
+
+            int linked = 0;
+            for (TaskRef? r = _liveRefs; r is not null; r = r.LiveNext)
+            {
+                linked++;
+                if (r.RefCount <= 0)
+                {
+                    problems.Add($"released {r} still listed as live");
+                }
+
+                if (r.Entry is { } entry && !ReferenceEquals(entry.Ref, r))
+                {
+                    problems.Add($"{r} points at an entry that does not own it");
+                }
+
+                if (r.Entry is { } e2 && !ReferenceEquals(Lookup(e2.Type, e2.Nr), e2))
+                {
+                    problems.Add($"{r} points at an unhashed entry");
+                }
+            }
+
+            if (linked != _liveRefCount)
+            {
+                problems.Add($"{_liveRefCount} live trefs recorded, {linked} linked");
+            }
+        }
+        finally
+        {
+            Release(sequence);
+        }
+
+        return problems;
     }
 
     private static void ThrowIfExited(TaskStruct task, string paramName)
