@@ -1,0 +1,285 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TrefGuard.Analyzers.Infrastructure;
+
+namespace TrefGuard.Analyzers.FlowAnalysis;
+
+/// <summary>
+/// Which locks are held at each point of one control flow graph, like Clang's thread safety analysis but driven by
+/// TrefGuard's annotations: an [AcquiresLock] call takes its lock (returning a guard whose <c>Dispose</c> releases
+/// it, or, for a void method, until a [ReleasesLock] call); [AssertsLock] counts as taking it; a [RequiresLock]
+/// method and a method with a guard parameter start with it held; lambdas and local functions start with every lock
+/// unknown. Reports TG0002 (guarded member used without the lock), TG0006 (an [ExcludesLock] call while the lock is
+/// definitely held) and TG0009 (a lock-scoped value used after its lock was released).
+/// </summary>
+internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
+{
+    private const int MaxLockIds = 64;
+
+    private readonly AnnotationModel _annotations;
+    private readonly LockAnalysisGuardTypes _guardTypes;
+    private readonly DiagnosticSink _sink;
+    private readonly ISet<ISymbol> _captured;
+    private readonly ISymbol _owner;
+    private readonly Dictionary<ISymbol, int> _variableSlots = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<CaptureId, int> _captureSlots = new();
+    private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
+    private ulong _lockMask;
+
+    private LockAnalysis(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, DiagnosticSink sink, ISet<ISymbol> captured, CancellationToken cancellationToken)
+        : base(graph, cancellationToken)
+    {
+        _owner = owner;
+        _annotations = annotations;
+        _guardTypes = guardTypes;
+        _sink = sink;
+        _captured = captured;
+    }
+
+    /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
+        => Analyze(graph, owner, nested: false, annotations, guardTypes, captured, sink, cancellationToken);
+
+    private static void Analyze(ControlFlowGraph graph, ISymbol owner, bool nested, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        var analysis = new LockAnalysis(graph, owner, annotations, guardTypes, sink, captured, cancellationToken);
+        analysis.Run(analysis.Prepare(nested));
+
+        foreach (var localFunction in graph.LocalFunctions)
+        {
+            Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, nested: true, annotations, guardTypes, captured, sink, cancellationToken);
+        }
+
+        foreach (var lambda in analysis._lambdas)
+        {
+            Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, nested: true, annotations, guardTypes, captured, sink, cancellationToken);
+        }
+    }
+
+    /// <summary>Finds the variables worth tracking and builds the entry state.</summary>
+    private LockState Prepare(bool nested)
+    {
+        foreach (var block in Graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                Scan(operation);
+            }
+
+            if (block.BranchValue is { } value)
+            {
+                Scan(value);
+            }
+        }
+
+        ulong held = 0;
+        var heldLines = new List<(ulong Locks, int Line)>();
+        if (_owner is IMethodSymbol method)
+        {
+            var annotations = _annotations.Get(method);
+            var required = annotations.RequiresLocks;
+
+            // The accessor of a [GuardedBy] property runs only for callers that hold its lock.
+            if (method.AssociatedSymbol is IPropertySymbol)
+            {
+                required |= annotations.GuardedBy;
+            }
+
+            if (required != 0)
+            {
+                held |= required;
+                heldLines.Add((required, LineOf(method)));
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind == RefKind.Out)
+                {
+                    continue;
+                }
+
+                var guarded = _guardTypes.LocksOf(parameter.Type);
+                if (guarded != 0)
+                {
+                    held |= guarded;
+                    heldLines.Add((guarded, LineOf(parameter)));
+                }
+            }
+
+            // An instance member of a guard type runs on a guard, which holds its lock.
+            if (!method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet
+                && method.ContainingType is { } containing && _guardTypes.LocksOf(containing) is var self and not 0)
+            {
+                held |= self;
+                heldLines.Add((self, LineOf(method)));
+            }
+        }
+
+        _lockMask |= held;
+        var state = new LockState(LockCount(_lockMask), _variableSlots.Count + _captureSlots.Count)
+        {
+            Held = held,
+            Unknown = nested ? ~0UL & ~held : 0,
+        };
+        foreach (var (locks, line) in heldLines)
+        {
+            foreach (var id in Bits(locks))
+            {
+                if (id < state.TakenLine.Length && state.TakenLine[id] == 0)
+                {
+                    state.TakenLine[id] = line;
+                }
+            }
+        }
+
+        return state;
+    }
+
+    private void Scan(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IFlowAnonymousFunctionOperation lambda:
+                _lambdas.Add(lambda);
+                return;
+            case ILocalReferenceOperation { Local: { IsRef: false } local } when !_captured.Contains(local):
+                SlotOf(local);
+                break;
+            case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !_captured.Contains(parameter):
+                SlotOf(parameter);
+                break;
+            case IFlowCaptureOperation capture:
+                if (!_captureSlots.ContainsKey(capture.Id))
+                {
+                    _captureSlots.Add(capture.Id, _captureSlots.Count);
+                }
+
+                break;
+            case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } when !_captured.Contains(declared):
+                SlotOf(declared);
+                break;
+            case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } when !_captured.Contains(declared):
+                SlotOf(declared);
+                break;
+            case IInvocationOperation invocation:
+                NoteLocks(AnnotationsOf(invocation));
+                break;
+            case IPropertyReferenceOperation property:
+                NoteLocks(_annotations.Get(property.Property));
+                break;
+            case IFieldReferenceOperation field:
+                NoteLocks(_annotations.Get(field.Field));
+                break;
+            case IObjectCreationOperation { Constructor: { } constructor }:
+                NoteLocks(_annotations.Get(constructor));
+                break;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            Scan(child);
+        }
+    }
+
+    private void NoteLocks(MemberAnnotations annotations)
+        => _lockMask |= annotations.RequiresLocks | annotations.ExcludesLocks | annotations.AcquiresLocks | annotations.ReleasesLocks | annotations.AssertsLocks | annotations.GuardedBy;
+
+    private static int LockCount(ulong mask)
+    {
+        var count = 0;
+        while (mask != 0 && count < MaxLockIds)
+        {
+            mask >>= 1;
+            count++;
+        }
+
+        return count;
+    }
+
+    private void SlotOf(ISymbol variable)
+    {
+        if (!_variableSlots.ContainsKey(variable))
+        {
+            _variableSlots.Add(variable, _variableSlots.Count);
+        }
+    }
+
+    private int VariableSlot(ISymbol variable) => _variableSlots.TryGetValue(variable, out var slot) ? slot : -1;
+
+    private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
+
+    private static int LineOf(ISymbol symbol)
+        => symbol.Locations.Length > 0 && symbol.Locations[0].IsInSource ? symbol.Locations[0].GetLineSpan().StartLinePosition.Line + 1 : 0;
+
+    /// <summary>The annotations of the called method; for an interface method, those of the receiver's implementation.</summary>
+    private MemberAnnotations AnnotationsOf(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var annotations = _annotations.Get(method);
+        if (annotations.IsEmpty && method.ContainingType?.TypeKind == TypeKind.Interface && invocation.Instance is { } instance
+            && Strip(instance).Type is { } receiverType && receiverType.FindImplementationForInterfaceMember(method) is { } implementation)
+        {
+            annotations = _annotations.Get(implementation);
+        }
+
+        return annotations;
+    }
+
+    private static IOperation Strip(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    private static BitEnumerator Bits(ulong bits) => new(bits);
+
+    /// <summary>Enumerates the set bits of a mask without allocating.</summary>
+    private struct BitEnumerator
+    {
+        private ulong _remaining;
+
+        public BitEnumerator(ulong bits)
+        {
+            _remaining = bits;
+            Current = -1;
+        }
+
+        public int Current { get; private set; }
+
+        public BitEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_remaining == 0)
+            {
+                return false;
+            }
+
+            var lowest = _remaining & (~_remaining + 1);
+            _remaining &= _remaining - 1;
+            var index = 0;
+            while ((lowest >>= 1) != 0)
+            {
+                index++;
+            }
+
+            Current = index;
+            return true;
+        }
+    }
+}
