@@ -55,17 +55,17 @@ internal static class DiagnosticComparer
             message.AppendLine().AppendLine("Missing (expected, not reported):");
             foreach (var result in missing)
             {
-                message.Append("  ").Append(DiagnosticFormatter.Describe(result)).AppendLine();
+                message.Append("  ").Append(DiagnosticText.Describe(result)).AppendLine();
                 foreach (var near in actualSorted.Where(a => a.Id == result.Id && LocationsMatch(result, a)))
                 {
-                    message.Append("      reported here with: ").Append(DiagnosticFormatter.Describe(near)).AppendLine();
+                    message.Append("      reported here with: ").Append(DiagnosticText.Describe(near)).AppendLine();
                 }
 
                 if (result.HasLocation && !actualSorted.Any(a => a.Id == result.Id && LocationsMatch(result, a)))
                 {
                     foreach (var near in actualSorted.Where(a => a.Id == result.Id && a.Location.Kind != LocationKind.None && TestWorkspace.DisplayName(a.Location.GetLineSpan().Path) == result.Locations[0].FileName))
                     {
-                        message.Append("      same id elsewhere: ").Append(DiagnosticFormatter.Describe(near)).AppendLine();
+                        message.Append("      same id elsewhere: ").Append(DiagnosticText.Describe(near)).AppendLine();
                     }
                 }
             }
@@ -76,8 +76,8 @@ internal static class DiagnosticComparer
             message.AppendLine().AppendLine("Unexpected (reported, not expected):");
             foreach (var diagnostic in unexpected)
             {
-                message.Append("  ").Append(DiagnosticFormatter.Describe(diagnostic)).AppendLine();
-                var line = DiagnosticFormatter.SourceLine(diagnostic.Location);
+                message.Append("  ").Append(DiagnosticText.Describe(diagnostic)).AppendLine();
+                var line = DiagnosticText.SourceLine(diagnostic.Location);
                 if (line is not null)
                 {
                     message.Append("      ").Append(line.Trim()).AppendLine();
@@ -86,17 +86,17 @@ internal static class DiagnosticComparer
         }
 
         message.AppendLine().AppendLine("Expected:");
-        AppendAll(message, expectedSorted.Select(DiagnosticFormatter.Describe));
+        AppendAll(message, expectedSorted.Select(DiagnosticText.Describe));
         message.AppendLine("Actual:");
-        AppendAll(message, actualSorted.Select(DiagnosticFormatter.Describe));
+        AppendAll(message, actualSorted.Select(DiagnosticText.Describe));
         if (actualSorted.Length > 0)
         {
             message.AppendLine().AppendLine("Actual diagnostics as markup (paste into the source; {|#n:…|} plus WithLocation(n) to pin arguments):");
-            message.Append(DiagnosticFormatter.MarkupHints(actualSorted, fileText));
+            message.Append(DiagnosticText.MarkupHints(actualSorted, fileText));
             message.AppendLine("Actual diagnostics as results:");
             foreach (var diagnostic in actualSorted)
             {
-                message.Append("  ").Append(DiagnosticFormatter.ToResultCode(diagnostic)).AppendLine(",");
+                message.Append("  ").Append(DiagnosticText.ToResultCode(diagnostic)).AppendLine(",");
             }
         }
 
@@ -117,7 +117,7 @@ internal static class DiagnosticComparer
         }
 
         var message = expected.GetExpectedMessage();
-        return message is null || string.Equals(message, DiagnosticFormatter.Message(actual), StringComparison.Ordinal);
+        return message is null || string.Equals(message, DiagnosticText.Message(actual), StringComparison.Ordinal);
     }
 
     private static bool LocationsMatch(DiagnosticResult expected, Diagnostic actual)

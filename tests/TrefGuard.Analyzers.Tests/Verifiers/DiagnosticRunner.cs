@@ -122,8 +122,8 @@ internal static class DiagnosticRunner
         message.Append(context).Append(": the code does not compile").Append(allowed is null ? string.Empty : " (errors not present before)").Append(':').AppendLine();
         foreach (var error in errors)
         {
-            message.Append("  ").Append(DiagnosticFormatter.Describe(error)).AppendLine();
-            var line = DiagnosticFormatter.SourceLine(error.Location);
+            message.Append("  ").Append(DiagnosticText.Describe(error)).AppendLine();
+            var line = DiagnosticText.SourceLine(error.Location);
             if (line is not null)
             {
                 message.Append("      ").Append(line.Trim()).AppendLine();
@@ -167,4 +167,34 @@ internal static class DiagnosticRunner
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .ToImmutableArray();
     }
+}
+
+/// <summary>
+/// Compiles and analyzes plain sources without expectations, for tests that inspect diagnostics themselves (the
+/// documentation examples). Crashes still fail: check <see cref="AnalysisRun.AnalyzerFailures"/>.
+/// </summary>
+internal static class AdHocAnalysis
+{
+    public static async Task<AnalysisRun> RunAsync(
+        IEnumerable<(string FileName, string Content)> sources,
+        IEnumerable<(string FileName, string Content)> additionalFiles,
+        ImmutableArray<DiagnosticAnalyzer> analyzers,
+        CancellationToken cancellationToken = default)
+    {
+        var state = TestState.FromPlainText(sources, additionalFiles);
+        var options = new ProjectOptions(
+            OutputKind.DynamicallyLinkedLibrary,
+            Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
+            NullableContextOptions.Enable,
+            ReferenceRuntime: true,
+            ImmutableArray<MetadataReference>.Empty,
+            AnalyzerConfig: null);
+        using var workspace = new AdhocWorkspace();
+        var (solution, projects) = TestWorkspace.CreateSolution(workspace, state, options);
+        return await DiagnosticRunner.AnalyzeAsync(solution.GetProject(projects[0])!, analyzers, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A fresh instance of every analyzer in TrefGuard.Analyzers.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> AllTrefGuardAnalyzers()
+        => DiagnosticRunner.TrefGuardAnalyzerTypes.Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
 }

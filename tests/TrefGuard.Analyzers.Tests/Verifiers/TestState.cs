@@ -10,10 +10,10 @@ namespace TrefGuard.Analyzers.Tests.Verifiers;
 /// <summary>One file of a test with its markup removed.</summary>
 internal sealed class TestFile
 {
-    public TestFile(string name, string markup, bool isSource)
+    public TestFile(string name, string markup, bool isSource, bool parseMarkup = true)
     {
         Name = name;
-        var parsed = Markup.Parse(markup, name);
+        var parsed = parseMarkup ? Markup.Parse(markup, name) : new MarkupResult(markup, ImmutableArray<MarkupSpan>.Empty);
         Text = parsed.Text;
         Spans = parsed.Spans;
         SourceText = SourceText.From(Text);
@@ -54,6 +54,15 @@ internal sealed class TestState
     public IEnumerable<TestFile> AllFiles => Sources.Concat(AdditionalFiles);
 
     public TestFile? FindFile(string name) => AllFiles.FirstOrDefault(f => f.Name == name);
+
+    /// <summary>Sources and additional files taken as plain text (no markup), with nothing expected.</summary>
+    public static TestState FromPlainText(
+        IEnumerable<(string FileName, string Content)> sources,
+        IEnumerable<(string FileName, string Content)> additionalFiles)
+        => new(
+            sources.Select(s => new TestFile(s.FileName, s.Content, isSource: true, parseMarkup: false)).ToImmutableArray(),
+            additionalFiles.Select(s => new TestFile(s.FileName, s.Content, isSource: false, parseMarkup: false)).ToImmutableArray(),
+            ImmutableArray<DiagnosticResult>.Empty);
 
     /// <summary>Builds the state, resolving markup and markers; problems in the test itself throw <see cref="ArgumentException"/>.</summary>
     public static TestState Create(

@@ -58,7 +58,7 @@ public abstract partial class TrefGuardTest
         var note = unfixable.Count == 0
             ? null
             : "The fixer claims these ids (FixableDiagnosticIds) but offered no code action" + (CodeActionEquivalenceKey is null ? string.Empty : $" with equivalence key '{CodeActionEquivalenceKey}'") + " for:" + Environment.NewLine
-                + string.Join(Environment.NewLine, unfixable.Select(d => "  " + DiagnosticFormatter.Describe(d)));
+                + string.Join(Environment.NewLine, unfixable.Select(d => "  " + DiagnosticText.Describe(d)));
         await AssertSourcesAsync(fixedProject, fixedState, incremental, cancellationToken, note).ConfigureAwait(false);
         if (NumberOfIncrementalIterations is { } expectedIterations && expectedIterations != iterations)
         {
@@ -117,7 +117,7 @@ public abstract partial class TrefGuardTest
             foreach (var diagnostic in run.AnalyzerDiagnostics.Where(d => fixer.FixableDiagnosticIds.Contains(d.Id) && d.Location.IsInSource))
             {
                 var document = project.GetDocument(diagnostic.Location.SourceTree)
-                    ?? throw new VerifierException($"No document holds {DiagnosticFormatter.Describe(diagnostic)}.");
+                    ?? throw new VerifierException($"No document holds {DiagnosticText.Describe(diagnostic)}.");
                 var action = SelectAction(await GetActionsAsync(fixer, document, diagnostic, cancellationToken).ConfigureAwait(false), diagnostic);
                 if (action is null)
                 {
@@ -138,10 +138,10 @@ public abstract partial class TrefGuardTest
             if (++iterations > cap)
             {
                 throw new VerifierException(
-                    $"The code fix does not converge: after {cap} iterations (MaxIterations) it is still offered for {DiagnosticFormatter.Describe(target)}. Current text of {TestWorkspace.DisplayName(target.Location.SourceTree?.FilePath)}:{Environment.NewLine}{target.Location.SourceTree?.GetText(cancellationToken)}");
+                    $"The code fix does not converge: after {cap} iterations (MaxIterations) it is still offered for {DiagnosticText.Describe(target)}. Current text of {TestWorkspace.DisplayName(target.Location.SourceTree?.FilePath)}:{Environment.NewLine}{target.Location.SourceTree?.GetText(cancellationToken)}");
             }
 
-            solution = await ApplyAsync(chosen, solution, $"Code fix iteration {iterations} for {DiagnosticFormatter.Describe(target)}", cancellationToken).ConfigureAwait(false);
+            solution = await ApplyAsync(chosen, solution, $"Code fix iteration {iterations} for {DiagnosticText.Describe(target)}", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -196,7 +196,7 @@ public abstract partial class TrefGuardTest
 
             if (++iterations > cap)
             {
-                throw new VerifierException($"FixAll in {scope} scope does not converge: after {cap} iterations (MaxIterations) a fix is still offered for {DiagnosticFormatter.Describe(first)}.");
+                throw new VerifierException($"FixAll in {scope} scope does not converge: after {cap} iterations (MaxIterations) a fix is still offered for {DiagnosticText.Describe(first)}.");
             }
 
             var provider = fixer.GetFixAllProvider()
@@ -226,7 +226,7 @@ public abstract partial class TrefGuardTest
 
             if (fixAll is null)
             {
-                throw new VerifierException($"FixAll in {scope} scope: the provider offered no action for '{action.EquivalenceKey}' although {DiagnosticFormatter.Describe(first)} has a fix.");
+                throw new VerifierException($"FixAll in {scope} scope: the provider offered no action for '{action.EquivalenceKey}' although {DiagnosticText.Describe(first)} has a fix.");
             }
 
             solution = await ApplyAsync(fixAll, solution, $"FixAll in {scope} scope, iteration {iterations}", cancellationToken).ConfigureAwait(false);
@@ -243,7 +243,7 @@ public abstract partial class TrefGuardTest
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new VerifierException($"{fixer.GetType().Name}.RegisterCodeFixesAsync threw for {DiagnosticFormatter.Describe(diagnostic)}: {ex}");
+            throw new VerifierException($"{fixer.GetType().Name}.RegisterCodeFixesAsync threw for {DiagnosticText.Describe(diagnostic)}: {ex}");
         }
 
         var flattened = ImmutableArray.CreateBuilder<CodeAction>();
@@ -285,13 +285,13 @@ public abstract partial class TrefGuardTest
         {
             if (index < 0 || index >= actions.Length)
             {
-                throw new VerifierException($"CodeActionIndex is {index}, but {actions.Length} action(s) are offered for {DiagnosticFormatter.Describe(diagnostic)}: {DescribeActions(actions)}.");
+                throw new VerifierException($"CodeActionIndex is {index}, but {actions.Length} action(s) are offered for {DiagnosticText.Describe(diagnostic)}: {DescribeActions(actions)}.");
             }
 
             var byIndex = actions[index];
             if (CodeActionEquivalenceKey is not null && byIndex.EquivalenceKey != CodeActionEquivalenceKey)
             {
-                throw new VerifierException($"Action {index} for {DiagnosticFormatter.Describe(diagnostic)} has equivalence key '{byIndex.EquivalenceKey}', not '{CodeActionEquivalenceKey}': {DescribeActions(actions)}.");
+                throw new VerifierException($"Action {index} for {DiagnosticText.Describe(diagnostic)} has equivalence key '{byIndex.EquivalenceKey}', not '{CodeActionEquivalenceKey}': {DescribeActions(actions)}.");
             }
 
             return byIndex;
@@ -426,7 +426,7 @@ public abstract partial class TrefGuardTest
             message.Append("  ").Append(group.Key).Append(": ").Append(beforeCounts.GetValueOrDefault(group.Key)).Append(" before, ").Append(group.Count()).AppendLine(" after");
             foreach (var diagnostic in group)
             {
-                message.Append("    ").Append(DiagnosticFormatter.Describe(diagnostic)).AppendLine();
+                message.Append("    ").Append(DiagnosticText.Describe(diagnostic)).AppendLine();
             }
         }
 

@@ -11,7 +11,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace TrefGuard.Analyzers.Tests.Verifiers;
 
 /// <summary>Human-readable text for diagnostics, expected results, and ready-to-paste markup.</summary>
-internal static class DiagnosticFormatter
+internal static class DiagnosticText
 {
     private static readonly PropertyInfo? s_arguments = typeof(Diagnostic).GetProperty("Arguments", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
 
