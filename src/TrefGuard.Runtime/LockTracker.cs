@@ -9,28 +9,23 @@ namespace TrefGuard;
 /// </summary>
 internal static class LockTracker
 {
+    /// <summary>One thread-local object, so each check is a single thread-static read.</summary>
     [ThreadStatic]
-    private static Held[]? t_held;
-
-    [ThreadStatic]
-    private static int t_count;
-
-    [ThreadStatic]
-    private static long t_sequence;
+    private static ThreadLocks? t_locks;
 
     /// <summary>True when the current thread holds any table's lock (the kernel's might_sleep does not care which).</summary>
-    internal static bool HoldsAny => t_count != 0;
+    internal static bool HoldsAny => t_locks is { Count: > 0 };
 
     internal static bool Holds(TaskTable table)
     {
-        int count = t_count;
-        if (count == 0)
+        ThreadLocks? locks = t_locks;
+        if (locks is null)
         {
             return false;
         }
 
-        Held[] held = t_held!;
-        for (int i = 0; i < count; i++)
+        Held[] held = locks.Entries;
+        for (int i = 0; i < locks.Count; i++)
         {
             if (ReferenceEquals(held[i].Table, table))
             {
@@ -43,13 +38,17 @@ internal static class LockTracker
 
     internal static bool HoldsWrite(TaskTable table)
     {
-        int count = t_count;
-        Held[]? held = t_held;
-        for (int i = 0; i < count; i++)
+        ThreadLocks? locks = t_locks;
+        if (locks is null)
         {
-            if (ReferenceEquals(held![i].Table, table))
+            return false;
+        }
+
+        for (int i = 0; i < locks.Count; i++)
+        {
+            if (ReferenceEquals(locks.Entries[i].Table, table))
             {
-                return held[i].Write;
+                return locks.Entries[i].Write;
             }
         }
 
@@ -58,11 +57,15 @@ internal static class LockTracker
 
     internal static bool IsCurrent(TaskTable table, long sequence)
     {
-        int count = t_count;
-        Held[]? held = t_held;
-        for (int i = 0; i < count; i++)
+        ThreadLocks? locks = t_locks;
+        if (locks is null)
         {
-            if (held![i].Sequence == sequence && ReferenceEquals(held[i].Table, table))
+            return false;
+        }
+
+        for (int i = 0; i < locks.Count; i++)
+        {
+            if (locks.Entries[i].Sequence == sequence && ReferenceEquals(locks.Entries[i].Table, table))
             {
                 return true;
             }
@@ -74,36 +77,46 @@ internal static class LockTracker
     /// <summary>Records an acquisition; the sequence number lets a stale guard's second Dispose do nothing.</summary>
     internal static long Push(TaskTable table, bool write)
     {
-        Held[] held = t_held ??= new Held[4];
-        if (t_count == held.Length)
+        ThreadLocks locks = t_locks ??= new ThreadLocks();
+        if (locks.Count == locks.Entries.Length)
         {
-            Array.Resize(ref held, held.Length * 2);
-            t_held = held;
+            Array.Resize(ref locks.Entries, locks.Entries.Length * 2);
         }
 
-        long sequence = ++t_sequence;
-        held[t_count++] = new Held(table, sequence, write);
+        long sequence = ++locks.Sequence;
+        locks.Entries[locks.Count++] = new Held(table, sequence, write);
         return sequence;
     }
 
     internal static bool TryRemove(TaskTable table, long sequence, out bool write)
     {
-        int count = t_count;
-        Held[]? held = t_held;
-        for (int i = count - 1; i >= 0; i--)
+        ThreadLocks? locks = t_locks;
+        if (locks is not null)
         {
-            if (held![i].Sequence == sequence && ReferenceEquals(held[i].Table, table))
+            Held[] held = locks.Entries;
+            int count = locks.Count;
+            for (int i = count - 1; i >= 0; i--)
             {
-                write = held[i].Write;
-                Array.Copy(held, i + 1, held, i, count - i - 1);
-                held[count - 1] = default;
-                t_count = count - 1;
-                return true;
+                if (held[i].Sequence == sequence && ReferenceEquals(held[i].Table, table))
+                {
+                    write = held[i].Write;
+                    Array.Copy(held, i + 1, held, i, count - i - 1);
+                    held[count - 1] = default;
+                    locks.Count = count - 1;
+                    return true;
+                }
             }
         }
 
         write = false;
         return false;
+    }
+
+    private sealed class ThreadLocks
+    {
+        public Held[] Entries = new Held[4];
+        public int Count;
+        public long Sequence;
     }
 
     private readonly struct Held

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using TrefGuard.Annotations;
 
@@ -95,10 +97,14 @@ public sealed class TaskRef
 
             if (table.CheckLocks && !LockTracker.Holds(table))
             {
-                throw Errors.LockNotHeld("Reading TaskRef.Task");
+                ThrowLockNotHeld();
             }
 
-            ThrowIfReleased("TaskRef.Task");
+            if (Volatile.Read(ref _count) <= 0)
+            {
+                ThrowReleased("TaskRef.Task");
+            }
+
             return Volatile.Read(ref _entry)?.First;
         }
     }
@@ -121,11 +127,17 @@ public sealed class TaskRef
     public TaskRef Get()
     {
         int count = Volatile.Read(ref _count);
-        while (count != int.MaxValue)
+        while (true)
         {
-            if (count <= 0)
+            // One unsigned compare catches both rare cases: released (<= 0) and saturated.
+            if ((uint)(count - 1) >= int.MaxValue - 1)
             {
-                throw Errors.UseAfterFree($"TaskRef.Get on {this}, whose count already reached zero: a released tref cannot be revived.");
+                if (count == int.MaxValue)
+                {
+                    break;
+                }
+
+                ThrowReleased("TaskRef.Get");
             }
 
             int seen = Interlocked.CompareExchange(ref _count, count + 1, count);
@@ -155,31 +167,16 @@ public sealed class TaskRef
     {
         if (LockTracker.HoldsAny)
         {
-            throw Errors.LockAlreadyHeld("TaskRef.Put");
+            ThrowLockHeld("TaskRef.Put");
         }
 
         int count = Volatile.Read(ref _count);
         while (true)
         {
-            if (count == int.MaxValue)
+            // Not the last reference and not saturated: a lock-free decrement that can never reach zero.
+            if ((uint)(count - 2) >= int.MaxValue - 2)
             {
-                return;
-            }
-
-            if (count <= 0)
-            {
-                throw Errors.PutBelowZero($"TaskRef.Put on {this}", count);
-            }
-
-            if (count == 1)
-            {
-                if (_table is null)
-                {
-                    throw Errors.NoneToZero();
-                }
-
-                // Only the last reference needs the lock: dropping to zero must be atomic with unlinking.
-                _table.PutLast(this);
+                PutRare(count);
                 return;
             }
 
@@ -212,7 +209,7 @@ public sealed class TaskRef
         {
             if (LockTracker.HoldsAny)
             {
-                throw Errors.LockAlreadyHeld("TaskRef.GetTask");
+                ThrowLockHeld("TaskRef.GetTask");
             }
 
             return null;
@@ -296,7 +293,44 @@ public sealed class TaskRef
     {
         if (Volatile.Read(ref _count) <= 0)
         {
-            throw Errors.UseAfterFree($"{what} on {this}, whose count already reached zero: the tref was released and may no longer be used.");
+            ThrowReleased(what);
         }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLockHeld(string operation) => throw Errors.LockAlreadyHeld(operation);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLockNotHeld() => throw Errors.LockNotHeld("Reading TaskRef.Task");
+
+    /// <summary>Kept out of line: the message's formatting would otherwise cost every hot-path call its stack setup.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowReleased(string what) =>
+        throw Errors.UseAfterFree($"{what} on {this}, whose count already reached zero: the tref was released and may no longer be used.");
+
+    /// <summary>The uncommon puts: saturated (nothing to do), already released, the last reference, or None's last.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PutRare(int count)
+    {
+        if (count == int.MaxValue)
+        {
+            return;
+        }
+
+        if (count <= 0)
+        {
+            throw Errors.PutBelowZero($"TaskRef.Put on {this}", count);
+        }
+
+        if (_table is null)
+        {
+            throw Errors.NoneToZero();
+        }
+
+        // Only the last reference needs the lock: dropping to zero must be atomic with unlinking.
+        _table.PutLast(this);
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using TrefGuard.Annotations;
 
@@ -169,7 +171,7 @@ public sealed class TaskStruct
             long count = state & CountMask;
             if (count == 0)
             {
-                throw Errors.UseAfterFree($"TaskStruct.Get on task {PidValue} ('{NameValue}'), which was already freed: nothing may take a reference to a task once its usage reached zero.");
+                ThrowFreed("TaskStruct.Get");
             }
 
             if (count == Saturated)
@@ -208,7 +210,7 @@ public sealed class TaskStruct
             long count = state & CountMask;
             if (count == 0)
             {
-                throw Errors.UseAfterFree($"TaskStruct.Put on task {PidValue} ('{NameValue}'), which was already freed: a put after the last reference was released.");
+                ThrowFreed("TaskStruct.Put");
             }
 
             if (count == Saturated)
@@ -219,7 +221,7 @@ public sealed class TaskStruct
             long floor = (state & AliveBit) != 0 ? 2 : 0;
             if (count - 1 < floor)
             {
-                throw Errors.TableReferencePut($"TaskStruct.Put on live task {PidValue} ('{NameValue}')");
+                ThrowTableReference();
             }
 
             long seen = Interlocked.CompareExchange(ref _state, state - 1, state);
@@ -329,7 +331,7 @@ public sealed class TaskStruct
     {
         if ((Volatile.Read(ref _state) & CountMask) == 0)
         {
-            throw Errors.UseAfterFree($"{what} read on task {PidValue} ('{NameValue}'), which was freed: its last reference was put, so it may no longer be used.");
+            ThrowFreed(what);
         }
     }
 
@@ -338,6 +340,17 @@ public sealed class TaskStruct
         long state = Volatile.Read(ref _state);
         Volatile.Write(ref _state, (state & AliveBit) | (uint)count);
     }
+
+    /// <summary>Out of line so the message's formatting costs nothing on the paths that do not throw.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowFreed(string what) =>
+        throw Errors.UseAfterFree($"{what} on task {PidValue} ('{NameValue}'), which was freed: its last reference was put, so it may no longer be used.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowTableReference() =>
+        throw Errors.TableReferencePut($"TaskStruct.Put on live task {PidValue} ('{NameValue}')");
 
     /// <summary>The kernel's <c>free_task</c>: the stack goes, and the table forgets the task.</summary>
     private void Free()
