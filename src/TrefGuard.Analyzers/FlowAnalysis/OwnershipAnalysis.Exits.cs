@@ -1,7 +1,10 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using TrefGuard.Analyzers.Rules;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
@@ -77,8 +80,24 @@ internal sealed partial class OwnershipAnalysis
         foreach (var pair in _leaks)
         {
             var info = _values[pair.Key];
-            var exit = pair.Value;
-            _sink.Add(Diagnostic.Create(Descriptors.TG0001_MissedPut, info.Location, AdditionalLocations(exit), info.Name, exit.Kind, exit.Line));
+            var leak = pair.Value;
+            var exit = leak.Exits[0];
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties.Add(OwnershipAnalyzerCommon.ExitKind, exit.Kind);
+            if (info.NameFromVariable)
+            {
+                properties.Add(OwnershipAnalyzerCommon.Variable, info.Name);
+            }
+
+            AddFlag(properties, OwnershipAnalyzerCommon.MayBeReleased, leak.Flags, OwnershipFlags.Released);
+            AddFlag(properties, OwnershipAnalyzerCommon.MayBeEscaped, leak.Flags, OwnershipFlags.Escaped);
+            AddFlag(properties, OwnershipAnalyzerCommon.MayBeNull, leak.Flags, OwnershipFlags.Null);
+            if (_exceptionLeaks.ContainsKey(pair.Key))
+            {
+                properties.Add(OwnershipAnalyzerCommon.CanThrow, OwnershipAnalyzerCommon.True);
+            }
+
+            _sink.Add(Diagnostic.Create(Descriptors.TG0001_MissedPut, info.Location, AdditionalLocations(leak), properties.ToImmutable(), info.Name, exit.Kind, exit.Line));
         }
 
         foreach (var pair in _exceptionLeaks)
@@ -89,12 +108,35 @@ internal sealed partial class OwnershipAnalysis
             }
 
             var info = _values[pair.Key];
-            _sink.Add(Diagnostic.Create(Descriptors.TG0010_LeakOnException, info.Location, info.Name, pair.Value.What, pair.Value.Line));
+            var properties = info.NameFromVariable
+                ? ImmutableDictionary<string, string?>.Empty.Add(OwnershipAnalyzerCommon.Variable, info.Name)
+                : ImmutableDictionary<string, string?>.Empty;
+            _sink.Add(Diagnostic.Create(Descriptors.TG0010_LeakOnException, info.Location, properties, info.Name, pair.Value.What, pair.Value.Line));
         }
     }
 
-    private static Location[] AdditionalLocations(ExitDescription exit)
-        => exit.Node is null ? System.Array.Empty<Location>() : new[] { exit.Node.GetLocation() };
+    private static void AddFlag(ImmutableDictionary<string, string?>.Builder properties, string key, OwnershipFlags flags, OwnershipFlags flag)
+    {
+        if ((flags & flag) != 0)
+        {
+            properties.Add(key, OwnershipAnalyzerCommon.True);
+        }
+    }
+
+    /// <summary>Every leaking exit of one value, in the order the reporting pass found them (the first is the message's).</summary>
+    private static Location[] AdditionalLocations(LeakRecord leak)
+    {
+        var locations = new List<Location>(leak.Exits.Count);
+        foreach (var exit in leak.Exits)
+        {
+            if (exit.Node is not null)
+            {
+                locations.Add(exit.Node.GetLocation());
+            }
+        }
+
+        return locations.ToArray();
+    }
 
     private void LoseUnreferenced(OwnershipState state, ExitDescription exit)
     {
@@ -111,26 +153,65 @@ internal sealed partial class OwnershipAnalysis
     /// </summary>
     private void LoseValues(ulong lost, OwnershipState state, ExitDescription exit)
     {
+        NoteLeaks(lost, state, exit);
+        foreach (var value in Bits(lost))
+        {
+            state.Flags[value] = (state.Flags[value] & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Escaped;
+        }
+    }
+
+    /// <summary>Records (in the reporting pass) that the values are lost on this path, without changing the state.</summary>
+    private void NoteLeaks(ulong lost, OwnershipState state, ExitDescription exit)
+    {
+        if (!IsReporting)
+        {
+            return;
+        }
+
         foreach (var value in Bits(lost))
         {
             var flags = state.Flags[value];
-            if (IsReporting)
+            if ((flags & OwnershipFlags.Owned) != 0)
             {
-                if ((flags & OwnershipFlags.Owned) != 0)
+                var info = _values[value];
+                var described = !info.NameFromVariable && info.Acquisition is { } acquisition ? TemporaryExit(acquisition.Syntax, exit) : exit;
+                if (!_leaks.TryGetValue(value, out var leak))
                 {
-                    if (!_leaks.ContainsKey(value))
-                    {
-                        _leaks.Add(value, exit);
-                    }
+                    leak = new LeakRecord();
+                    _leaks.Add(value, leak);
                 }
-                else if (!_exceptionLeaks.ContainsKey(value))
-                {
-                    _exceptionLeaks.Add(value, ("try block", TryLine(exit)));
-                }
-            }
 
-            state.Flags[value] = (flags & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Escaped;
+                leak.Add(described, flags);
+            }
+            else if (!_exceptionLeaks.ContainsKey(value))
+            {
+                _exceptionLeaks.Add(value, ("try block", TryLine(exit)));
+            }
         }
+    }
+
+    /// <summary>
+    /// A value no variable ever held lives only as long as the statement (or expression body) that made it, so
+    /// that is where it is lost, whatever branch of the graph the loss was noticed on.
+    /// </summary>
+    private static ExitDescription TemporaryExit(SyntaxNode acquisition, ExitDescription noticed)
+    {
+        foreach (var ancestor in acquisition.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case ArrowExpressionClauseSyntax arrow:
+                    return new ExitDescription(OwnershipAnalyzerCommon.ExitReturn, ExitDescriber.LineOf(arrow), arrow);
+                case AnonymousFunctionExpressionSyntax:
+                    return noticed;
+                case ReturnStatementSyntax returnStatement:
+                    return new ExitDescription(OwnershipAnalyzerCommon.ExitReturn, ExitDescriber.LineOf(returnStatement), returnStatement);
+                case StatementSyntax statement and not BlockSyntax:
+                    return new ExitDescription(OwnershipAnalyzerCommon.ExitEndOfStatement, ExitDescriber.LineOf(statement), statement);
+            }
+        }
+
+        return noticed;
     }
 
     /// <summary>An operation that may throw while values are owned: if the exception leaves the method, they leak.</summary>
@@ -196,6 +277,28 @@ internal sealed partial class OwnershipAnalysis
         }
 
         return exit.Line;
+    }
+
+    /// <summary>The paths that leak one value, and what else may be true of it there.</summary>
+    private sealed class LeakRecord
+    {
+        public List<ExitDescription> Exits { get; } = new(1);
+
+        public OwnershipFlags Flags { get; private set; }
+
+        public void Add(ExitDescription exit, OwnershipFlags flags)
+        {
+            Flags |= flags;
+            foreach (var existing in Exits)
+            {
+                if (existing.Node == exit.Node && existing.Kind == exit.Kind)
+                {
+                    return;
+                }
+            }
+
+            Exits.Add(exit);
+        }
     }
 
     /// <summary>What the analysis knows of one acquisition site, for messages and locations.</summary>

@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TrefGuard.Analyzers.Infrastructure;
+using TrefGuard.Analyzers.Rules;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
@@ -117,8 +119,9 @@ internal sealed partial class OwnershipAnalysis
             case IConstantPatternOperation constant when IsNullConstant(constant.Value):
                 matchesNull = true;
                 return true;
-            case INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IsNullConstant(constant.Value):
-                matchesNull = false;
+            case INegatedPatternOperation negated when MatchesOnlyNull(negated.Pattern, out var innerMatchesNull):
+                // `is not null`, `is not { } t`: the opposite of what the inner pattern decides.
+                matchesNull = !innerMatchesNull;
                 return true;
             case IRecursivePatternOperation or IDeclarationPatternOperation or ITypePatternOperation:
                 matchesNull = false;
@@ -131,6 +134,11 @@ internal sealed partial class OwnershipAnalysis
 
     private void BindPattern(IPatternOperation pattern, ulong values, OwnershipState state)
     {
+        while (pattern is INegatedPatternOperation negated)
+        {
+            pattern = negated.Pattern;
+        }
+
         var declared = pattern switch
         {
             IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
@@ -254,14 +262,28 @@ internal sealed partial class OwnershipAnalysis
         {
             case ILocalReferenceOperation or IParameterReferenceOperation when TrackableVariable(assignment.Target) is { } variable && VariableSlot(variable) is var slot and >= 0:
             {
-                var values = Evaluate(assignment.Value, state);
                 var previous = state.PointsTo[slot];
+                var ownedBefore = previous & state.Owned();
+                _acquired = 0;
+                var values = Evaluate(assignment.Value, state);
+
+                // The same acquisition site run again (a loop) makes a new reference under the same value: the
+                // one the variable held before is lost unless another variable still holds it.
+                state.PointsTo[slot] = 0;
+                var reacquired = ownedBefore & _acquired & ~state.Referenced();
                 state.PointsTo[slot] = values;
                 NameValues(values, variable.Name, assignment.Syntax as VariableDeclaratorSyntax);
                 var lost = previous & ~values & ~state.Referenced() & state.Owned();
+                var reassignment = new ExitDescription(OwnershipAnalyzerCommon.ExitReassignment, ExitDescriber.LineOf(assignment.Syntax), assignment.Syntax);
                 if (lost != 0)
                 {
-                    LoseValues(lost, state, new ExitDescription("reassignment", ExitDescriber.LineOf(assignment.Syntax), assignment.Syntax));
+                    LoseValues(lost, state, reassignment);
+                }
+
+                if (reacquired != 0)
+                {
+                    // The new reference stays owned; only the old one is reported.
+                    NoteLeaks(reacquired, state, reassignment);
                 }
 
                 return values;
@@ -363,7 +385,66 @@ internal sealed partial class OwnershipAnalysis
             }
         }
 
-        return annotations.AcquiresReference ? Acquire(invocation, state) : 0;
+        if (annotations.AcquiresReference)
+        {
+            return Acquire(invocation, state);
+        }
+
+        return annotations.AffectsOwnership || storesIntoCollection ? 0 : Aliased(invocation, receiver, argumentValues);
+    }
+
+    /// <summary>
+    /// What an unannotated call may hand back of what it was given: a fluent call (<c>r.WithName(…)</c>, an
+    /// extension returning its receiver) returns the same reference, so the result keeps the owned values whose
+    /// type fits the return type; ownership follows the result (returned, stored) instead of being reported lost.
+    /// </summary>
+    private static ulong Aliased(IInvocationOperation invocation, ulong receiver, ulong[] argumentValues)
+    {
+        var returnType = invocation.TargetMethod.ReturnType;
+        if (!returnType.IsReferenceType || returnType.SpecialType == SpecialType.System_Object)
+        {
+            return 0;
+        }
+
+        ulong aliased = 0;
+        if (receiver != 0 && invocation.Instance is { } instance && Fits(Strip(instance).Type, returnType))
+        {
+            aliased |= receiver;
+        }
+
+        for (var i = 0; i < argumentValues.Length; i++)
+        {
+            if (argumentValues[i] != 0 && Fits(Strip(invocation.Arguments[i].Value).Type, returnType))
+            {
+                aliased |= argumentValues[i];
+            }
+        }
+
+        return aliased;
+    }
+
+    private static bool Fits(ITypeSymbol? type, ITypeSymbol target)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, target))
+            {
+                return true;
+            }
+        }
+
+        if (type is not null && target.TypeKind == TypeKind.Interface)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented, target))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private ulong EvaluateCreation(IObjectCreationOperation creation, OwnershipState state)
@@ -433,6 +514,8 @@ internal sealed partial class OwnershipAnalysis
 
         state.Flags[value] = OwnershipFlags.Owned;
         state.ReleaseLine[value] = 0;
+        state.ReleaseNode[value] = null;
+        _acquired |= 1UL << value;
         return 1UL << value;
     }
 
@@ -444,13 +527,17 @@ internal sealed partial class OwnershipAnalysis
             var flags = state.Flags[value];
             if ((flags & OwnershipFlags.Released) != 0 && IsReporting)
             {
-                _sink.Add(Diagnostic.Create(Descriptors.TG0004_DoublePut, release.Syntax.GetLocation(), _values[value].Name, state.ReleaseLine[value]));
+                var properties = (flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) != 0
+                    ? ImmutableDictionary<string, string?>.Empty.Add(OwnershipAnalyzerCommon.MayBeOwned, OwnershipAnalyzerCommon.True)
+                    : ImmutableDictionary<string, string?>.Empty;
+                _sink.Add(Diagnostic.Create(Descriptors.TG0004_DoublePut, release.Syntax.GetLocation(), ReleaseLocations(state, value), properties, _values[value].Name, state.ReleaseLine[value]));
             }
 
             if ((flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned | OwnershipFlags.Released)) != 0)
             {
                 state.Flags[value] = (flags & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Released;
                 state.ReleaseLine[value] = line;
+                state.ReleaseNode[value] = release.Syntax;
             }
         }
     }
@@ -466,11 +553,15 @@ internal sealed partial class OwnershipAnalysis
         {
             if ((state.Flags[value] & OwnershipFlags.Released) != 0)
             {
-                _sink.Add(Diagnostic.Create(Descriptors.TG0005_UseAfterPut, use.Syntax.GetLocation(), _values[value].Name, state.ReleaseLine[value]));
+                _sink.Add(Diagnostic.Create(Descriptors.TG0005_UseAfterPut, use.Syntax.GetLocation(), ReleaseLocations(state, value), _values[value].Name, state.ReleaseLine[value]));
                 return;
             }
         }
     }
+
+    /// <summary>The earlier release, for the fixers (AdditionalLocations[0] of TG0004 and TG0005).</summary>
+    private static Location[] ReleaseLocations(OwnershipState state, int value)
+        => state.ReleaseNode[value] is { } node ? new[] { node.GetLocation() } : System.Array.Empty<Location>();
 
     private static void Escape(ulong values, OwnershipState state)
     {

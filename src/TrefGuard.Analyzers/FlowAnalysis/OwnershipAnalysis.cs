@@ -27,8 +27,9 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private readonly Dictionary<IOperation, int> _valueIds = new();
     private readonly List<ValueInfo> _values = new();
     private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
-    private readonly Dictionary<int, ExitDescription> _leaks = new();
+    private readonly Dictionary<int, LeakRecord> _leaks = new();
     private readonly Dictionary<int, (string What, int Line)> _exceptionLeaks = new();
+    private ulong _acquired;
     private ulong _lastNullTested;
     private bool _lastNullTestIsNegated;
 
@@ -126,10 +127,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
                 }
 
                 break;
-            case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern when MayCarryValue(pattern.Value) && !_captured.Contains(declared):
-                SlotOf(declared);
-                break;
-            case IIsPatternOperation { Pattern: IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } } pattern when MayCarryValue(pattern.Value) && !_captured.Contains(declared):
+            case IIsPatternOperation pattern when DeclaredByPattern(pattern.Pattern) is { } declared && MayCarryValue(pattern.Value) && !_captured.Contains(declared):
                 SlotOf(declared);
                 break;
         }
@@ -144,6 +142,22 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         {
             Scan(child);
         }
+    }
+
+    /// <summary>The local a pattern binds the tested value to: <c>is T t</c>, <c>is { } t</c>, <c>is not { } t</c>.</summary>
+    private static ILocalSymbol? DeclaredByPattern(IPatternOperation pattern)
+    {
+        while (pattern is INegatedPatternOperation negated)
+        {
+            pattern = negated.Pattern;
+        }
+
+        return pattern switch
+        {
+            IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } => declared,
+            IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } => declared,
+            _ => null,
+        };
     }
 
     private int SlotOf(ISymbol variable)

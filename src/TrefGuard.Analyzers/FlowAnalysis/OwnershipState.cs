@@ -1,4 +1,5 @@
 using System;
+using Microsoft.CodeAnalysis;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
@@ -38,17 +39,19 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
         PointsTo = new ulong[variableCount];
         Flags = new OwnershipFlags[valueCount];
         ReleaseLine = new int[valueCount];
+        ReleaseNode = new SyntaxNode?[valueCount];
         for (var i = 0; i < Flags.Length; i++)
         {
             Flags[i] = OwnershipFlags.Unacquired;
         }
     }
 
-    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releaseLine)
+    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releaseLine, SyntaxNode?[] releaseNode)
     {
         PointsTo = pointsTo;
         Flags = flags;
         ReleaseLine = releaseLine;
+        ReleaseNode = releaseNode;
     }
 
     public ulong[] PointsTo { get; }
@@ -58,8 +61,11 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
     /// <summary>The line of a release that reached here, for messages; 0 when none.</summary>
     public int[] ReleaseLine { get; }
 
+    /// <summary>The release whose line <see cref="ReleaseLine"/> holds, for the fixers (the earliest on joined paths).</summary>
+    public SyntaxNode?[] ReleaseNode { get; }
+
     public override OwnershipState Clone()
-        => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone());
+        => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone(), (SyntaxNode?[])ReleaseNode.Clone());
 
     public override bool JoinWith(OwnershipState other)
     {
@@ -76,9 +82,13 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
             var joined = Flags[i] | other.Flags[i];
             changed |= joined != Flags[i];
             Flags[i] = joined;
-            var line = ReleaseLine[i] == 0 ? other.ReleaseLine[i] : other.ReleaseLine[i] == 0 ? ReleaseLine[i] : Math.Min(ReleaseLine[i], other.ReleaseLine[i]);
-            changed |= line != ReleaseLine[i];
-            ReleaseLine[i] = line;
+            var takeOther = other.ReleaseLine[i] != 0 && (ReleaseLine[i] == 0 || other.ReleaseLine[i] < ReleaseLine[i]);
+            if (takeOther)
+            {
+                changed = true;
+                ReleaseLine[i] = other.ReleaseLine[i];
+                ReleaseNode[i] = other.ReleaseNode[i];
+            }
         }
 
         return changed;
