@@ -1,0 +1,264 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using TrefGuard.Analyzers.FlowAnalysis;
+using TrefGuard.Analyzers.Infrastructure;
+
+namespace TrefGuard.Analyzers.Rules;
+
+/// <summary>
+/// The slot family: TG0003 (a [RequiresInitializedSlot]/[FinalizesSlot] call on a slot not definitely initialized),
+/// TG0007 (plain assignment over an initialized slot) and TG0011 (a slot field that construction initializes and
+/// Dispose never finalizes).
+/// <para>
+/// Fields need the whole type: a field is a slot when any member passes it to a slot parameter, and it is
+/// initialized by construction when every constructor initializes it. So the analyzer works per type: while the
+/// members are analysed it keeps the graphs of the blocks that make slot calls (the cheap gate) and of constructors
+/// that chain to <c>this(…)</c>, the calls between members, and the plain assignments to the type's fields; at the
+/// type's end it runs <see cref="SlotTypeContext"/> over them.
+/// </para>
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SlotAnalyzer : TrefGuardAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.TG0003_UninitializedSlot,
+        Descriptors.TG0007_SlotOverwritten,
+        Descriptors.TG0011_SlotNeverFinalized);
+
+    private protected override void InitializeCompilation(CompilationStartAnalysisContext context, AnnotationModel annotations)
+    {
+        context.RegisterSymbolStartAction(start => StartType(start, annotations), SymbolKind.NamedType);
+    }
+
+    private static void StartType(SymbolStartAnalysisContext context, AnnotationModel annotations)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct or TypeKind.Interface))
+        {
+            return;
+        }
+
+        var collector = new TypeCollector(type, annotations);
+        context.RegisterOperationBlockAction(collector.AddBlock);
+        context.RegisterOperationAction(collector.AddInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(collector.AddAssignment, OperationKind.SimpleAssignment);
+        context.RegisterSymbolEndAction(collector.End);
+    }
+
+    /// <summary>Collects one type's facts from its members' callbacks, which may run concurrently.</summary>
+    private sealed class TypeCollector
+    {
+        private readonly object _gate = new();
+        private readonly SlotTypeCollection _collection;
+        private readonly AnnotationModel _annotations;
+
+        public TypeCollector(INamedTypeSymbol type, AnnotationModel annotations)
+        {
+            _collection = new SlotTypeCollection(type);
+            _annotations = annotations;
+        }
+
+        private INamedTypeSymbol Type => _collection.Type;
+
+        public void AddBlock(OperationBlockAnalysisContext context)
+        {
+            var owner = context.OwningSymbol;
+            if (!IsOwnMember(owner))
+            {
+                return;
+            }
+
+            var constructor = owner as IMethodSymbol;
+            if (constructor?.MethodKind is not (MethodKind.Constructor or MethodKind.StaticConstructor))
+            {
+                constructor = null;
+            }
+
+            foreach (var block in OperationBlocks.Distinct(context.OperationBlocks))
+            {
+                IMethodSymbol? chained = null;
+                var root = block;
+                while (root.Parent is { } parent)
+                {
+                    root = parent;
+                }
+
+                // The blocks of a constructor are its body and its initializer; their root is the constructor body.
+                var isConstructorBody = constructor is not null && root is IConstructorBodyOperation;
+                if (isConstructorBody && ((IConstructorBodyOperation)root).Initializer is { } initializer)
+                {
+                    chained = ChainedConstructor(initializer);
+                }
+
+                if (isConstructorBody)
+                {
+                    lock (_gate)
+                    {
+                        _collection.ConstructorChains[constructor!.OriginalDefinition] = chained;
+                    }
+                }
+
+                var scan = OperationScan.Run(root, _annotations);
+                var needsSlots = (scan.Needs & AnalysisNeeds.Slots) != 0;
+                if (needsSlots)
+                {
+                    CollectFieldUses(root, owner.OriginalDefinition);
+                }
+
+                // A chaining constructor inherits initialized fields, so its plain assignments need the flow too.
+                if (needsSlots || chained is not null)
+                {
+                    var graph = context.GetControlFlowGraph(block);
+                    lock (_gate)
+                    {
+                        _collection.Graphs.Add(new SlotMemberGraph(owner.OriginalDefinition, graph, scan.Captured, isConstructorBody));
+                    }
+                }
+            }
+        }
+
+        public void AddInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            if (method.MethodKind == MethodKind.Constructor || !IsOwnMember(method) || !IsOwnMember(context.ContainingSymbol))
+            {
+                return;
+            }
+
+            if (!method.IsStatic && invocation.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                var caller = context.ContainingSymbol.OriginalDefinition;
+                if (!_collection.Calls.TryGetValue(caller, out var callees))
+                {
+                    callees = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                    _collection.Calls.Add(caller, callees);
+                }
+
+                callees.Add(method.OriginalDefinition);
+            }
+        }
+
+        public void AddAssignment(OperationAnalysisContext context)
+        {
+            var assignment = (ISimpleAssignmentOperation)context.Operation;
+            if (assignment.IsRef || assignment.IsImplicit || OwnField(assignment.Target) is not { } field || !IsOwnMember(context.ContainingSymbol))
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                _collection.FieldAssignments.Add(new SlotFieldAssignment(context.ContainingSymbol.OriginalDefinition, field, assignment.Syntax.GetLocation()));
+            }
+        }
+
+        public void End(SymbolAnalysisContext context)
+        {
+            var sink = new DiagnosticSink();
+            lock (_gate)
+            {
+                if (_collection.Fields.Count == 0 && _collection.Graphs.Count == 0)
+                {
+                    return;
+                }
+
+                SlotTypeContext.Analyze(_collection, _annotations, sink, context.CancellationToken);
+            }
+
+            foreach (var diagnostic in sink.Diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        /// <summary>Members of this type itself: a nested type's members belong to the nested type's own analysis.</summary>
+        private bool IsOwnMember(ISymbol symbol)
+            => SymbolEqualityComparer.Default.Equals(symbol.ContainingType?.OriginalDefinition, Type);
+
+        private IMethodSymbol? ChainedConstructor(IOperation initializer)
+        {
+            var operation = initializer is IExpressionStatementOperation statement ? statement.Operation : initializer;
+            return operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor } target }
+                && SymbolEqualityComparer.Default.Equals(target.ContainingType.OriginalDefinition, Type)
+                ? target.OriginalDefinition
+                : null;
+        }
+
+        /// <summary>A field of this type reached through <c>this</c>, or a static one.</summary>
+        private IFieldSymbol? OwnField(IOperation operation)
+        {
+            while (operation is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+            }
+
+            return operation is IFieldReferenceOperation { Field: var field } reference
+                && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, Type)
+                && (field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+                ? field.OriginalDefinition
+                : null;
+        }
+
+        /// <summary>Which of this type's fields the block passes to slot parameters, and how.</summary>
+        private void CollectFieldUses(IOperation operation, ISymbol member)
+        {
+            var (method, arguments) = operation switch
+            {
+                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
+                _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+            };
+            if (method is not null && _annotations.Get(method) is { AffectsSlots: true } annotations)
+            {
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter is not { RefKind: RefKind.Ref } parameter || OwnField(argument.Value) is not { } field)
+                    {
+                        continue;
+                    }
+
+                    var flags = annotations.GetParameter(parameter.Ordinal);
+                    if ((flags & (ParameterAnnotation.InitializesSlot | ParameterAnnotation.RequiresInitializedSlot | ParameterAnnotation.FinalizesSlot)) == 0)
+                    {
+                        continue;
+                    }
+
+                    lock (_gate)
+                    {
+                        if (!_collection.Fields.TryGetValue(field, out var use))
+                        {
+                            use = new SlotFieldUse();
+                            _collection.Fields.Add(field, use);
+                        }
+
+                        use.Api ??= method.ContainingType;
+                        if ((flags & ParameterAnnotation.InitializesSlot) != 0)
+                        {
+                            use.InitializingApi ??= method.ContainingType;
+                            use.InitializedBy.Add(member);
+                        }
+
+                        if ((flags & ParameterAnnotation.FinalizesSlot) != 0)
+                        {
+                            use.FinalizedBy.Add(member);
+                        }
+                    }
+                }
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                CollectFieldUses(child, member);
+            }
+        }
+    }
+}
