@@ -126,6 +126,19 @@ public sealed class DocumentationTests
     }
 
     [Fact]
+    public void EveryFixedRuleSaysSoOnItsPage()
+    {
+        // A page may promise a fix that is still being written, but a rule with a fixer must not say "No".
+        var assembly = Assembly.Load("TrefGuard.CodeFixes");
+        var fixable = assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .SelectMany(t => ((Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds)
+            .Where(id => id.StartsWith("TG", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal);
+        Assert.All(fixable, id => Assert.Equal("Yes", Page.Load(id).Property("Code fix")));
+    }
+
+    [Fact]
     public void EveryPageHasADescriptor()
     {
         var ids = Descriptors().Select(d => d.Descriptor.Id).ToHashSet(StringComparer.Ordinal);
