@@ -1,0 +1,179 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using TrefGuard.Analyzers.Rules;
+using Xunit;
+using Verify = TrefGuard.Analyzers.Tests.Verifiers.AnalyzerVerifier<TrefGuard.Analyzers.Rules.OwnershipAnalyzer>;
+
+namespace TrefGuard.Analyzers.Tests.Configuration;
+
+/// <summary>
+/// Users tune TrefGuard like any analyzer: .editorconfig severities, #pragma, [SuppressMessage]. The compiler does
+/// the work, provided the descriptors are ordinary (configurable, not NotConfigurable) — these tests pin that.
+/// </summary>
+public sealed class SeverityAndSuppressionTests
+{
+    private const string Leak = """
+        using TrefGuard;
+
+        class C
+        {
+            int M(TaskStruct t)
+            {
+                var {|#0:r = Tref.GetByTask(t, PidType.Pid)|};
+                return r.Nr;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task DefaultSeverity_IsWarning()
+    {
+        await Verify.VerifyAsync(Leak, Verify.Diagnostic("TG0001").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning).WithArguments("r", "return", 8));
+    }
+
+    [Theory]
+    [InlineData("error", DiagnosticSeverity.Error)]
+    [InlineData("suggestion", DiagnosticSeverity.Info)]
+    [InlineData("warning", DiagnosticSeverity.Warning)]
+    public async Task EditorConfigSeverity_IsApplied(string configured, DiagnosticSeverity expected)
+    {
+        var test = new Verify.Test
+        {
+            TestCode = Leak,
+            AnalyzerConfig = $"root = true\n[*.cs]\ndotnet_diagnostic.TG0001.severity = {configured}\n",
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithSeverity(expected).WithArguments("r", "return", 8) },
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task EditorConfigNone_SilencesTheRule()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = Leak.Replace("{|#0:", string.Empty, System.StringComparison.Ordinal).Replace(")|};", ");", System.StringComparison.Ordinal),
+            AnalyzerConfig = "root = true\n[*.cs]\ndotnet_diagnostic.TG0001.severity = none\n",
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task CategorySeverity_AppliesToTheFamily()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = Leak,
+            AnalyzerConfig = "root = true\n[*.cs]\ndotnet_analyzer_diagnostic.category-Ownership.severity = error\n",
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithSeverity(DiagnosticSeverity.Error).WithArguments("r", "return", 8) },
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task PragmaWarningDisable_SuppressesOnlyItsRegion()
+    {
+        var test = new Verify.Test
+        {
+            // The source restores the warning itself, so the harness's file-wide #pragma re-run cannot be silent.
+            SkipSilenceChecksReason = "the source has its own #pragma warning restore",
+            TestCode = """
+            using TrefGuard;
+
+            class C
+            {
+                int Suppressed(TaskStruct t)
+                {
+            #pragma warning disable TG0001 // handed to native code that releases it
+                    var r = Tref.GetByTask(t, PidType.Pid);
+            #pragma warning restore TG0001
+                    return r.Nr;
+                }
+
+                int Reported(TaskStruct t)
+                {
+                    var {|#0:r = Tref.GetByTask(t, PidType.Pid)|};
+                    return r.Nr;
+                }
+            }
+            """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "return", 16) },
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task SuppressMessageAttribute_OnTheMethod_Suppresses()
+    {
+        await Verify.VerifyAsync("""
+            using System.Diagnostics.CodeAnalysis;
+            using TrefGuard;
+
+            class C
+            {
+                [SuppressMessage("Ownership", "TG0001:Owned reference is not released on every path", Justification = "released by the caller's finalizer")]
+                int M(TaskStruct t)
+                {
+                    var r = Tref.GetByTask(t, PidType.Pid);
+                    return r.Nr;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task SuppressMessageAttribute_ForAnotherRule_DoesNotSuppress()
+    {
+        await Verify.VerifyAsync("""
+            using System.Diagnostics.CodeAnalysis;
+            using TrefGuard;
+
+            class C
+            {
+                [SuppressMessage("Ownership", "TG0004")]
+                int M(TaskStruct t)
+                {
+                    var {|#0:r = Tref.GetByTask(t, PidType.Pid)|};
+                    return r.Nr;
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "return", 10));
+    }
+
+    [Fact]
+    public async Task GeneratedCode_IsSkipped()
+    {
+        var test = new Verify.Test
+        {
+            Sources =
+            {
+                ("Leaky.g.cs", """
+                    using TrefGuard;
+
+                    class Generated
+                    {
+                        int M(TaskStruct t)
+                        {
+                            var r = Tref.GetByTask(t, PidType.Pid);
+                            return r.Nr;
+                        }
+                    }
+                    """),
+            },
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public void EveryDescriptor_IsConfigurable()
+    {
+        foreach (var analyzer in new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new OwnershipAnalyzer(), new AnnotationFileAnalyzer() })
+        {
+            foreach (var descriptor in analyzer.SupportedDiagnostics)
+            {
+                Assert.DoesNotContain(WellKnownDiagnosticTags.NotConfigurable, descriptor.CustomTags);
+                Assert.True(descriptor.IsEnabledByDefault, descriptor.Id);
+            }
+        }
+    }
+}
