@@ -137,4 +137,19 @@ internal sealed class SlotApi
         return SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(field.Name))
             .WithAdditionalAnnotations(Simplifier.Annotation);
     }
+
+    /// <summary>A field's place among its type's members: declaration order, across the files of a partial type.</summary>
+    public static int MemberIndex(IFieldSymbol field)
+    {
+        var members = field.ContainingType.GetMembers();
+        for (var i = 0; i < members.Length; i++)
+        {
+            if (SymbolEqualityComparer.Default.Equals(members[i], field))
+            {
+                return i;
+            }
+        }
+
+        return members.Length;
+    }
 }

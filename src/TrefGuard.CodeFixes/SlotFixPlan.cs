@@ -5,6 +5,8 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace TrefGuard.CodeFixes;
 
@@ -22,6 +24,9 @@ internal enum SlotEditKind
 
     /// <summary>Statements at the end of a method's body (before its trailing return or base call).</summary>
     BodyEnd,
+
+    /// <summary>Statements at the end of a block (the <c>if (disposing)</c> block of <c>Dispose(bool)</c>).</summary>
+    BlockEnd,
 
     /// <summary>A new member (a constructor, a Dispose method) in a type declaration.</summary>
     NewMember,
@@ -134,6 +139,9 @@ internal static class SlotFixPlan
                     case SlotEditKind.BodyEnd:
                         SlotSyntax.AddToBody(documentEditor, model, (BaseMethodDeclarationSyntax)anchor, statements, atEnd: kind == SlotEditKind.BodyEnd, cancellationToken);
                         break;
+                    case SlotEditKind.BlockEnd:
+                        SlotSyntax.AddToBlock(documentEditor, (BlockSyntax)anchor, statements, atEnd: true);
+                        break;
                     case SlotEditKind.NewMember:
                         var first = ordered[0];
                         var member = first.CreateMember!(statements);
@@ -156,6 +164,17 @@ internal static class SlotFixPlan
             }
         }
 
-        return editor.GetChangedSolution();
+        // Imports, names and layout of the new code settle here, so that one fix and FixAll end in the same text.
+        var changed = editor.GetChangedSolution();
+        foreach (var documentId in changed.GetChanges(solution).GetProjectChanges().SelectMany(p => p.GetChangedDocuments()))
+        {
+            var document = changed.GetDocument(documentId)!;
+            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            changed = document.Project.Solution;
+        }
+
+        return changed;
     }
 }

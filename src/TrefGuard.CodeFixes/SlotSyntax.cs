@@ -105,28 +105,34 @@ internal static class SlotSyntax
         var formatted = statements.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
         if (member.Body is { } body)
         {
-            if (body.Statements.Count == 0)
-            {
-                editor.ReplaceNode(body, (current, _) => ((BlockSyntax)current).AddStatements(formatted.ToArray()).WithAdditionalAnnotations(Formatter.Annotation));
-            }
-            else if (!atEnd)
-            {
-                editor.InsertBefore(body.Statements[0], formatted);
-            }
-            else if (TrailingIndex(body.Statements) is var index && index < body.Statements.Count)
-            {
-                editor.InsertBefore(body.Statements[index], formatted);
-            }
-            else
-            {
-                editor.InsertAfter(body.Statements[body.Statements.Count - 1], formatted);
-            }
-
+            AddToBlock(editor, body, formatted, atEnd);
             return;
         }
 
         var returnsValue = ReturnsValue(model, member, cancellationToken);
         editor.ReplaceNode(member, (current, _) => WithBlockBody(current, returnsValue, formatted, atEnd));
+    }
+
+    /// <summary>Adds statements at the start or end of a block (at the end, before its trailing return or base call).</summary>
+    public static void AddToBlock(SyntaxEditor editor, BlockSyntax block, IReadOnlyList<StatementSyntax> statements, bool atEnd)
+    {
+        var formatted = statements.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
+        if (block.Statements.Count == 0)
+        {
+            editor.ReplaceNode(block, (current, _) => ((BlockSyntax)current).AddStatements(formatted.ToArray()).WithAdditionalAnnotations(Formatter.Annotation));
+        }
+        else if (!atEnd)
+        {
+            editor.InsertBefore(block.Statements[0], formatted);
+        }
+        else if (TrailingIndex(block.Statements) is var index && index < block.Statements.Count)
+        {
+            editor.InsertBefore(block.Statements[index], formatted);
+        }
+        else
+        {
+            editor.InsertAfter(block.Statements[block.Statements.Count - 1], formatted);
+        }
     }
 
     /// <summary>The index of the first statement of the trailing run that new cleanup code goes before.</summary>

@@ -102,7 +102,7 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
         var edits = new List<SlotEdit>();
         switch (fix)
         {
-            case SlotAnalyzerCommon.FixAfterDeclaration when slot is ILocalSymbol local && AfterDeclaration(document, local, api, init, cancellationToken) is { } after:
+            case SlotAnalyzerCommon.FixAfterDeclaration when slot is ILocalSymbol local && AfterDeclaration(document, model, local, api, init, cancellationToken) is { } after:
                 edits.Add(after);
                 break;
             case SlotAnalyzerCommon.FixAfterDeclaration:
@@ -128,17 +128,46 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
         return (title, edits);
     }
 
-    /// <summary>Right after the local's declaration, which precedes every use: one initialization however many uses fail.</summary>
-    private static SlotEdit? AfterDeclaration(Document document, ILocalSymbol local, SlotApi api, IMethodSymbol init, CancellationToken cancellationToken)
+    /// <summary>
+    /// Right after the local's declaration, which precedes every use: one initialization however many uses fail.
+    /// Initializations of locals of the same declaration stay in declaration order whatever order they are fixed in.
+    /// </summary>
+    private static SlotEdit? AfterDeclaration(Document document, SemanticModel model, ILocalSymbol local, SlotApi api, IMethodSymbol init, CancellationToken cancellationToken)
     {
         if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: not null } declarator
-            || declarator.Parent?.Parent is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } statement
+            || declarator.Parent is not VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } statement } declaration
             || !SlotSyntax.CanInsertAfter(statement))
         {
             return null;
         }
 
-        return new SlotEdit(document.Id, SlotEditKind.After, statement, local.Name, declarator.SpanStart, api.CallStatement(init, SyntaxFactory.IdentifierName(local.Name)));
+        var order = declaration.Variables.IndexOf(declarator);
+        var call = api.CallStatement(init, SyntaxFactory.IdentifierName(local.Name));
+        var siblings = statement.Parent switch
+        {
+            BlockSyntax block => block.Statements,
+            SwitchSectionSyntax section => section.Statements,
+            _ => default,
+        };
+        var anchor = (StatementSyntax)statement;
+        for (var i = siblings.IndexOf(statement) + 1; i > 0 && i < siblings.Count; i++)
+        {
+            if (InitializedSymbol(siblings[i], api.Annotations, model, cancellationToken) is not ILocalSymbol other
+                || other.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not VariableDeclaratorSyntax otherDeclarator
+                || otherDeclarator.Parent != declaration)
+            {
+                break;
+            }
+
+            if (declaration.Variables.IndexOf(otherDeclarator) > order)
+            {
+                return new SlotEdit(document.Id, SlotEditKind.Before, siblings[i], local.Name, order, call);
+            }
+
+            anchor = siblings[i];
+        }
+
+        return new SlotEdit(document.Id, SlotEditKind.After, anchor, local.Name, order, call);
     }
 
     /// <summary>The field's initialization at the start of each constructor the diagnostic names, or in a new one.</summary>
@@ -150,7 +179,7 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
             return false;
         }
 
-        var order = MemberIndex(field);
+        var order = SlotApi.MemberIndex(field);
         var statement = api.CallStatement(init, SlotApi.FieldAccess(field));
         if (constructors == SlotAnalyzerCommon.NewConstructor)
         {
@@ -179,10 +208,10 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
             // fixing them all at once give the same constructor.
             var leading = 0;
             SlotEdit? placed = null;
-            while (leading < statements.Count && InitializedField(statements[leading], api.Annotations, model, cancellationToken) is { } initialized
+            while (leading < statements.Count && InitializedSymbol(statements[leading], api.Annotations, model, cancellationToken) is IFieldSymbol initialized
                 && SymbolEqualityComparer.Default.Equals(initialized.ContainingType, field.ContainingType))
             {
-                if (placed is null && MemberIndex(initialized) > order)
+                if (placed is null && SlotApi.MemberIndex(initialized) > order)
                 {
                     placed = new SlotEdit(document.Id, SlotEditKind.Before, statements[leading], field.Name, order, statement);
                 }
@@ -198,7 +227,7 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
             // An initialization later in the body would now initialize the slot twice, leaking what the first stored.
             for (var i = leading; i < statements.Count; i++)
             {
-                if (SymbolEqualityComparer.Default.Equals(InitializedField(statements[i], api.Annotations, model, cancellationToken), field))
+                if (SymbolEqualityComparer.Default.Equals(InitializedSymbol(statements[i], api.Annotations, model, cancellationToken), field))
                 {
                     edits.Add(new SlotEdit(document.Id, SlotEditKind.Remove, statements[i], string.Empty, 0, null));
                 }
@@ -208,23 +237,8 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
         return true;
     }
 
-    /// <summary>A field's place among its type's members: declaration order, across the files of a partial type.</summary>
-    private static int MemberIndex(IFieldSymbol field)
-    {
-        var members = field.ContainingType.GetMembers();
-        for (var i = 0; i < members.Length; i++)
-        {
-            if (SymbolEqualityComparer.Default.Equals(members[i], field))
-            {
-                return i;
-            }
-        }
-
-        return members.Length;
-    }
-
-    /// <summary>The field of the type that a statement passes to an [InitializesSlot] parameter, if it is such a call.</summary>
-    private static IFieldSymbol? InitializedField(StatementSyntax statement, AnnotationModel annotations, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>The variable a statement passes to an [InitializesSlot] parameter, if it is such a call.</summary>
+    private static ISymbol? InitializedSymbol(StatementSyntax statement, AnnotationModel annotations, SemanticModel model, CancellationToken cancellationToken)
     {
         if (statement is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation }
             || model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method)
@@ -236,11 +250,11 @@ public sealed class UninitializedSlotFixer : CodeFixProvider
         foreach (var argument in invocation.ArgumentList.Arguments)
         {
             if (argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
-                && model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is IFieldSymbol field
+                && model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is { } variable
                 && DetermineParameter(method, invocation, argument) is { } parameter
                 && (parameters.GetParameter(parameter.Ordinal) & ParameterAnnotation.InitializesSlot) != 0)
             {
-                return field.OriginalDefinition;
+                return variable.OriginalDefinition;
             }
         }
 
