@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace TrefGuard;
 
@@ -16,14 +17,20 @@ internal static class LockTracker
     /// <summary>True when the current thread holds any table's lock (the kernel's might_sleep does not care which).</summary>
     internal static bool HoldsAny => t_locks is { Count: > 0 };
 
+    /// <summary>
+    /// Whether the current thread holds <paramref name="table"/>'s lock. Inlined, and answered by the most recent
+    /// acquisition in the common case, because CheckLocks runs it on every guarded read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Holds(TaskTable table)
     {
         ThreadLocks? locks = t_locks;
-        if (locks is null)
-        {
-            return false;
-        }
+        return locks is not null && (ReferenceEquals(locks.Top, table) || (locks.Count > 1 && HoldsDeep(locks, table)));
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool HoldsDeep(ThreadLocks locks, TaskTable table)
+    {
         Held[] held = locks.Entries;
         for (int i = 0; i < locks.Count; i++)
         {
@@ -85,6 +92,7 @@ internal static class LockTracker
 
         long sequence = ++locks.Sequence;
         locks.Entries[locks.Count++] = new Held(table, sequence, write);
+        locks.Top = table;
         return sequence;
     }
 
@@ -103,6 +111,7 @@ internal static class LockTracker
                     Array.Copy(held, i + 1, held, i, count - i - 1);
                     held[count - 1] = default;
                     locks.Count = count - 1;
+                    locks.Top = count > 1 ? held[count - 2].Table : null;
                     return true;
                 }
             }
@@ -117,6 +126,9 @@ internal static class LockTracker
         public Held[] Entries = new Held[4];
         public int Count;
         public long Sequence;
+
+        /// <summary>The table of the most recent acquisition still held, or null when none is held.</summary>
+        public TaskTable? Top;
     }
 
     private readonly struct Held
