@@ -20,6 +20,14 @@ internal sealed partial class SlotAnalysis
 
         if (conditionValue == nullWhenTrue)
         {
+            // A local this method definitely initialized cannot be null: the branch is dead, and refining it would
+            // only join a false "uninitialized" into the live paths. A field or ref parameter is initialized by
+            // assumption (construction, the caller), which a null test may prove wrong (something finalized it).
+            if (state.IsMustInitialized(variable) && _variableSymbols[variable] is ILocalSymbol)
+            {
+                return;
+            }
+
             // Null: an initialized slot never is, so it holds nothing to leak and must be initialized again before use.
             var wasSlot = state.IsMustInitialized(variable) || state.IsMayInitialized(variable) || state.IsMayCleared(variable);
             state.SetAll(variable, must: false, may: false, cleared: wasSlot);

@@ -338,6 +338,81 @@ public sealed class TG0003UninitializedSlotTests
             }
             """);
 
+    [Fact]
+    public Task Local_TopLevelStatements()
+        => new Verify.Test
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestCode = """
+                using TrefGuard;
+
+                var table = new TaskTable();
+                var init = table.Spawn("init");
+                TaskRef? console = null;
+                {|#0:Tref.Set(ref console, Tref.GetByTask(init, PidType.Pid))|};
+                Tref.Fini(ref console);
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0003").WithLocation(0).WithArguments("console", "Set") },
+        }.RunAsync();
+
+    [Fact]
+    public Task Local_Negative_UnusualControlFlow()
+        => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using TrefGuard;
+
+            class C
+            {
+                IEnumerable<int> Iterate(TaskStruct t)
+                {
+                    TaskRef? slot = null;
+                    Tref.Init(ref slot);
+                    try
+                    {
+                        Tref.Set(ref slot, Tref.GetByTask(t, PidType.Pid));
+                        yield return slot!.Nr;
+                    }
+                    finally
+                    {
+                        Tref.Fini(ref slot);
+                    }
+                }
+
+                int Jumps(TaskStruct t, int n)
+                {
+                    TaskRef? slot = null;
+                    Tref.Init(ref slot);
+                retry:
+                    try
+                    {
+                        Tref.Set(ref slot, Tref.GetByTask(t, n switch { 0 => PidType.Pid, 1 => PidType.Tgid, _ => PidType.Sid }));
+                    }
+                    catch (InvalidOperationException) when (n++ < 3)
+                    {
+                        goto retry;
+                    }
+
+                    ref TaskRef? alias = ref slot;
+                    Tref.Fini(ref alias);
+                    Tref.Fini(ref slot);
+                    return n;
+                }
+
+                void Patterns(object o)
+                {
+                    TaskRef? slot = null;
+                    Tref.Init(ref slot);
+                    if (o is TaskStruct { HasExited: false } t && slot is { } current && current.IsAlive)
+                    {
+                        Tref.Set(ref slot, Tref.GetByTask(t, PidType.Pid));
+                    }
+
+                    Tref.Fini(ref slot);
+                }
+            }
+            """);
+
     // ---- Parameters and users' own slot APIs ----------------------------------------------------------------------
 
     [Fact]
