@@ -124,33 +124,18 @@ public sealed class TaskRef
     /// <returns>This tref.</returns>
     /// <exception cref="TrefDisciplineException">The count already reached zero: the tref was released (TG0005).</exception>
     [AcquiresReference]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TaskRef Get()
     {
+        // Inlined fast path: one uncontended CAS on a count that is neither released nor saturated.
         int count = Volatile.Read(ref _count);
-        while (true)
+        if ((uint)(count - 1) < int.MaxValue - 1 && Interlocked.CompareExchange(ref _count, count + 1, count) == count)
         {
-            // One unsigned compare catches both rare cases: released (<= 0) and saturated.
-            if ((uint)(count - 1) >= int.MaxValue - 1)
-            {
-                if (count == int.MaxValue)
-                {
-                    break;
-                }
-
-                ThrowReleased("TaskRef.Get");
-            }
-
-            int seen = Interlocked.CompareExchange(ref _count, count + 1, count);
-            if (seen == count)
-            {
-                break;
-            }
-
-            count = seen;
+            _table?.Leaks?.Record(this);
+            return this;
         }
 
-        _table?.Leaks?.Record(this);
-        return this;
+        return GetContended();
     }
 
     /// <summary>
@@ -163,32 +148,20 @@ public sealed class TaskRef
     /// </exception>
     [ReleasesReference]
     [ExcludesLock("tasklist")]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Put()
     {
-        if (LockTracker.HoldsAny)
-        {
-            ThrowLockHeld("TaskRef.Put");
-        }
-
+        // Inlined fast path: not under the lock, not the last reference, not saturated: one CAS that can never
+        // reach zero, so it needs no lock.
         int count = Volatile.Read(ref _count);
-        while (true)
+        if (!LockTracker.HoldsAny && (uint)(count - 2) < int.MaxValue - 2 &&
+            Interlocked.CompareExchange(ref _count, count - 1, count) == count)
         {
-            // Not the last reference and not saturated: a lock-free decrement that can never reach zero.
-            if ((uint)(count - 2) >= int.MaxValue - 2)
-            {
-                PutRare(count);
-                return;
-            }
-
-            int seen = Interlocked.CompareExchange(ref _count, count - 1, count);
-            if (seen == count)
-            {
-                _table?.Leaks?.Release(this);
-                return;
-            }
-
-            count = seen;
+            _table?.Leaks?.Release(this);
+            return;
         }
+
+        PutContended();
     }
 
     /// <summary>
@@ -310,6 +283,64 @@ public sealed class TaskRef
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowReleased(string what) =>
         throw Errors.UseAfterFree($"{what} on {this}, whose count already reached zero: the tref was released and may no longer be used.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TaskRef GetContended()
+    {
+        int count = Volatile.Read(ref _count);
+        while (true)
+        {
+            // One unsigned compare catches both rare cases: released (<= 0) and saturated.
+            if ((uint)(count - 1) >= int.MaxValue - 1)
+            {
+                if (count == int.MaxValue)
+                {
+                    break;
+                }
+
+                ThrowReleased("TaskRef.Get");
+            }
+
+            int seen = Interlocked.CompareExchange(ref _count, count + 1, count);
+            if (seen == count)
+            {
+                break;
+            }
+
+            count = seen;
+        }
+
+        _table?.Leaks?.Record(this);
+        return this;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PutContended()
+    {
+        if (LockTracker.HoldsAny)
+        {
+            ThrowLockHeld("TaskRef.Put");
+        }
+
+        int count = Volatile.Read(ref _count);
+        while (true)
+        {
+            if ((uint)(count - 2) >= int.MaxValue - 2)
+            {
+                PutRare(count);
+                return;
+            }
+
+            int seen = Interlocked.CompareExchange(ref _count, count - 1, count);
+            if (seen == count)
+            {
+                _table?.Leaks?.Release(this);
+                return;
+            }
+
+            count = seen;
+        }
+    }
 
     /// <summary>The uncommon puts: saturated (nothing to do), already released, the last reference, or None's last.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
