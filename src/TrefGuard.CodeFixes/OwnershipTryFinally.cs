@@ -178,7 +178,7 @@ internal static class OwnershipTryFinally
     /// A reference that leaves ownership where it is: a member access, a null test or compare, an argument the callee
     /// only borrows, or one of the releases the fix removes.
     /// </summary>
-    private static bool IsBorrowOrRelease(SemanticModel model, AnnotationModel annotations, IdentifierNameSyntax identifier, List<ExpressionStatementSyntax> releases, CancellationToken cancellationToken)
+    internal static bool IsBorrowOrRelease(SemanticModel model, AnnotationModel annotations, IdentifierNameSyntax identifier, List<ExpressionStatementSyntax> releases, CancellationToken cancellationToken)
     {
         var operation = model.GetOperation(identifier, cancellationToken);
         if (operation is null)

@@ -90,13 +90,17 @@ public sealed class UseAfterPutFixer : CodeFixProvider
             var isFinalReturn = i == last && statement is ReturnStatementSyntax;
             if ((!isFinalReturn && OwnershipSyntax.CanJumpOut(statement))
                 || statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or UsingStatementSyntax or LockStatementSyntax or LabeledStatementSyntax or LocalFunctionStatementSyntax
-                || ContainsRelease(loaded, statement, variable, cancellationToken))
+                || ContainsRelease(loaded, statement, variable, cancellationToken)
+                || HandsOn(loaded, statement, variable, cancellationToken))
             {
                 return false;
             }
         }
 
-        var moved = release.WithoutTrivia().WithAdditionalAnnotations(Formatter.Annotation);
+        var moved = release.WithoutTrivia()
+            .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+            .WithTrailingTrivia(SyntaxFactory.ElasticMarker)
+            .WithAdditionalAnnotations(Formatter.Annotation);
         if (statements[last] is ReturnStatementSyntax { Expression: { } returned } returnStatement)
         {
             if (OwnershipSyntax.CanJumpOut(returned) || loaded.Model.GetTypeInfo(returned, cancellationToken).Type is not { TypeKind: not TypeKind.Error }
@@ -134,6 +138,23 @@ public sealed class UseAfterPutFixer : CodeFixProvider
         }
 
         return null;
+    }
+
+    /// <summary>Whether the statement returns, transfers or stores the variable: a release after it would release what is no longer owned.</summary>
+    private static bool HandsOn(OwnershipFixDocument loaded, StatementSyntax statement, ISymbol variable, CancellationToken cancellationToken)
+    {
+        var none = new List<ExpressionStatementSyntax>();
+        foreach (var identifier in statement.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText == variable.Name
+                && SymbolEqualityComparer.Default.Equals(loaded.Model.GetSymbolInfo(identifier, cancellationToken).Symbol, variable)
+                && !OwnershipTryFinally.IsBorrowOrRelease(loaded.Model, loaded.Annotations, identifier, none, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool ContainsRelease(OwnershipFixDocument loaded, StatementSyntax statement, ISymbol variable, CancellationToken cancellationToken)

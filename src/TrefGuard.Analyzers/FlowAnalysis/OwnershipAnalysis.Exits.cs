@@ -223,7 +223,11 @@ internal sealed partial class OwnershipAnalysis
             return;
         }
 
-        var unwound = UnwindForException(block, state.Clone());
+        // What the throwing operation releases or takes over is not the exception's to carry: the finally regions
+        // it runs through must not see it as still owned either.
+        var carried = state.Clone();
+        Escape(releasedByOperation, carried);
+        var unwound = UnwindForException(block, carried);
         if (unwound is null)
         {
             return;

@@ -342,6 +342,11 @@ internal sealed partial class OwnershipAnalysis
             }
         }
 
+        // A fluent call on a temporary hands it straight on (`Get().WithName(…)`): the chain, not the caller of the
+        // call, decides what becomes of it, so an exception from the call is not this temporary's leak to report.
+        var aliased = annotations.AffectsOwnership || storesIntoCollection ? 0 : Aliased(invocation, receiver, argumentValues);
+        consumed |= aliased & ~ReferencedByVariables(state);
+
         if (IsReporting)
         {
             NoteThrowPoint(invocation, consumed, state);
@@ -390,7 +395,19 @@ internal sealed partial class OwnershipAnalysis
             return Acquire(invocation, state);
         }
 
-        return annotations.AffectsOwnership || storesIntoCollection ? 0 : Aliased(invocation, receiver, argumentValues);
+        return aliased;
+    }
+
+    /// <summary>The values some local or parameter holds (flow captures, which hold temporaries, left out).</summary>
+    private ulong ReferencedByVariables(OwnershipState state)
+    {
+        ulong referenced = 0;
+        for (var i = 0; i < _variableSlots.Count; i++)
+        {
+            referenced |= state.PointsTo[i];
+        }
+
+        return referenced;
     }
 
     /// <summary>
