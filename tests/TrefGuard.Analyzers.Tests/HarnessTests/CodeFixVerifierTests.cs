@@ -106,8 +106,34 @@ public sealed class CodeFixVerifierTests
     [Fact]
     public async Task LineEndingsAreNormalized()
     {
-        await CodeFixVerifier<BoomAnalyzer, CrlfFixer>.VerifyFixAsync(Before, After);
+        await new CodeFixVerifier<BoomAnalyzer, CrlfFixer>.Test
+        {
+            TestCode = Before,
+            FixedCode = After,
+            SkipDotnetFormatCheckReason = "CrlfFixer rewrites the whole document, so the edits of one batch FixAll conflict and dotnet format needs several runs",
+        }.RunAsync();
         await Verify.VerifyFixAsync(Before.Replace("\n", "\r\n", StringComparison.Ordinal), After);
+    }
+
+    [Fact]
+    public async Task TheDotnetFormatEmulationNeedsOneRunToBeEnough()
+    {
+        // The batch fixer drops conflicting edits; the harness's own FixAll loops until done, dotnet format does not.
+        var ex = await Assert.ThrowsAnyAsync<VerifierException>(() => CodeFixVerifier<BoomAnalyzer, CrlfFixer>.VerifyFixAsync(Before, After));
+        Assert.Contains("After one run of 'dotnet format analyzers --diagnostics HT0001 --severity info'", ex.Message, StringComparison.Ordinal);
+
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => new Verify.Test { TestCode = Before, FixedCode = After, SkipDotnetFormatCheckReason = "" }.RunAsync());
+    }
+
+    [Fact]
+    public async Task TheDotnetFormatEmulationReportsWhatDotnetFormatWouldLog()
+    {
+        // Without FixAll support dotnet format leaves the code alone and logs why; the harness shows that log.
+        var test = new CodeFixVerifier<BoomAnalyzer, NoFixAllFixer>.Test { TestCode = Before, FixedCode = After };
+        test.FixAllScopes.Remove(FixAllScope.Document);
+        test.FixAllScopes.Remove(FixAllScope.Project);
+        var ex = await Assert.ThrowsAnyAsync<VerifierException>(() => test.RunAsync());
+        Assert.Contains("GetFixAllProvider() returns null", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

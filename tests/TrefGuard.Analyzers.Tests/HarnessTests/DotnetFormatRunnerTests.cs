@@ -14,7 +14,7 @@ public sealed class DotnetFormatRunnerTests
         const string output = """
               Determining projects to restore...
             /tmp/p/Sub/A.cs(5,13): warning CS0168: The variable 'x' is declared but never used [/tmp/p/FormatTarget.csproj]
-            /tmp/p/A.cs(7,9,7,20): error TG0006: 'Put' takes the 'tasklist' lock, which is already held here (taken on line 6): this deadlocks [/tmp/p/FormatTarget.csproj]
+            /tmp/p/A.cs(7,9,7,20): error TG0006: 'Put' takes the 'tasklist' lock, which is already held here (taken on line 6): this deadlocks (https://github.com/trefguard/trefguard/blob/main/docs/rules/TG0006.md) [/tmp/p/FormatTarget.csproj]
             CSC : warning CS8032: no location, not parsed
             Build succeeded.
             """;

@@ -188,7 +188,7 @@ public static partial class DotnetFormatRunner
                 int.Parse(match.Groups["column"].Value, CultureInfo.InvariantCulture),
                 match.Groups["severity"].Value,
                 match.Groups["id"].Value,
-                match.Groups["message"].Value.Trim()));
+                HelpLink().Replace(match.Groups["message"].Value.Trim(), string.Empty)));
         }
 
         return result.Distinct().ToList();
@@ -436,6 +436,10 @@ public static partial class DotnetFormatRunner
         {
         }
     }
+
+    // MSBuild appends the descriptor's help link to the message: " (https://…/TG0001.md)".
+    [GeneratedRegex(@"\s+\(https?://[^)\s]+\)$", RegexOptions.CultureInvariant)]
+    private static partial Regex HelpLink();
 
     [GeneratedRegex(@"^\s*(?<file>[^\s(][^(]*?)\((?<line>\d+),(?<column>\d+)(?:,\d+,\d+)?\)\s*:\s*(?<severity>error|warning|info|message)\s+(?<id>[A-Za-z]+\d+)\s*:\s*(?<message>.*?)(?:\s+\[[^\]]+\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex BuildLine();

@@ -95,7 +95,123 @@ public abstract partial class TrefGuardTest
                 throw new VerifierException($"FixAll in {scope} scope: expected {expected} iterations, but there were {fixAllIterations}.");
             }
         }
+
+        // 3. What `dotnet format analyzers --diagnostics <ids> --severity info` does, in one run. It needs FixAll in
+        // solution scope, so a test that verifies without it has no dotnet format story either.
+        if (SkipDotnetFormatCheckReason is null && FixAllScopes.Contains(FixAllScope.Solution))
+        {
+            var (start, ids) = TestWorkspace.CreateSolution(workspace, state, options);
+            var warnings = new List<string>();
+            var formatted = await DotnetFormatOnceAsync(start, ids[0], analyzers, fixer, warnings, cancellationToken).ConfigureAwait(false);
+            if (formatted is not null)
+            {
+                await AssertSourcesAsync(
+                    formatted.GetProject(ids[0])!,
+                    fixedState,
+                    $"After one run of 'dotnet format analyzers --diagnostics {string.Join(' ', fixableIds)} --severity info' (emulated; one solution-scope FixAll per id with the first action offered, no second run)",
+                    cancellationToken,
+                    warnings.Count == 0 ? null : "dotnet format would have logged:" + Environment.NewLine + string.Join(Environment.NewLine, warnings.Select(w => "  " + w))).ConfigureAwait(false);
+            }
+        }
+        else if (SkipDotnetFormatCheckReason is not null && string.IsNullOrWhiteSpace(SkipDotnetFormatCheckReason))
+        {
+            throw new InvalidOperationException("SkipDotnetFormatCheckReason must say why the fix cannot be applied by dotnet format.");
+        }
     }
+
+    /// <summary>
+    /// Emulates dotnet format's analyzer fixing (its SolutionCodeFixApplier): for each fixable id, in the order the
+    /// ids first appear, re-analyze, take the first located diagnostic and the FIRST top-level action the fixer
+    /// registers for it, and run the FixAll provider once in solution scope for that id alone, with dotnet format's
+    /// diagnostic provider (a project's diagnostics include located ones). No iteration to a fixed point. What
+    /// dotnet format would only log as a warning (no FixAll, no action, a crash) leaves the code as it is and is
+    /// collected in <paramref name="warnings"/>. Returns <see langword="null"/> when the test selects an action
+    /// other than the first one offered, which dotnet format cannot apply.
+    /// </summary>
+    private async Task<Solution?> DotnetFormatOnceAsync(
+        Solution solution,
+        ProjectId projectId,
+        ImmutableArray<DiagnosticAnalyzer> analyzers,
+        CodeFixProvider fixer,
+        List<string> warnings,
+        CancellationToken cancellationToken)
+    {
+        const string Context = "dotnet format emulation";
+        var name = fixer.GetType().Name;
+        var initial = await DiagnosticRunner.AnalyzeAsync(solution.GetProject(projectId)!, analyzers, cancellationToken).ConfigureAwait(false);
+        DiagnosticRunner.ThrowOnAnalyzerFailures(initial, Context);
+        var order = initial.AnalyzerDiagnostics.Select(d => d.Id).Where(fixer.FixableDiagnosticIds.Contains).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var id in order)
+        {
+            var project = solution.GetProject(projectId)!;
+            var run = await DiagnosticRunner.AnalyzeAsync(project, analyzers, cancellationToken).ConfigureAwait(false);
+            DiagnosticRunner.ThrowOnAnalyzerFailures(run, Context);
+            var result = run.AnalyzerDiagnostics
+                .Where(d => fixer.FixableDiagnosticIds.Contains(d.Id) && d.Severity >= DiagnosticSeverity.Info)
+                .ToImmutableArray();
+            if (!result.Any(d => d.Id == id))
+            {
+                continue;
+            }
+
+            var provider = fixer.GetFixAllProvider();
+            if (provider?.GetSupportedFixAllScopes()?.Contains(FixAllScope.Solution) != true)
+            {
+                warnings.Add($"Unable to fix {id}. Code fix {name} doesn't support Fix All in Solution.");
+                continue;
+            }
+
+            // dotnet format takes the first located diagnostic of the result, whatever its id.
+            var first = result.FirstOrDefault(d => d.Location.SourceTree is not null);
+            if (first is null)
+            {
+                continue;
+            }
+
+            var document = project.GetDocument(first.Location.SourceTree)!;
+            try
+            {
+                CodeAction? action = null;
+                await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, first, (a, _) => action ??= a, cancellationToken)).ConfigureAwait(false);
+                if ((CodeActionEquivalenceKey is not null || CodeActionIndex is > 0) && action?.EquivalenceKey != CodeActionEquivalenceKey)
+                {
+                    // The test applies another action than the first one, which is all dotnet format can apply.
+                    return null;
+                }
+
+                var context = new FixAllContext(
+                    document,
+                    fixer,
+                    FixAllScope.Solution,
+                    action?.EquivalenceKey!,
+                    new[] { id },
+                    new DotnetFormatDiagnosticProvider(project.Id, result),
+                    cancellationToken);
+                var fixAll = await provider.GetFixAsync(context).ConfigureAwait(false);
+                if (fixAll is null)
+                {
+                    warnings.Add($"Unable to fix {id}. Code fix {name} didn't return a Fix All action. (It was asked for equivalence key '{action?.EquivalenceKey ?? "(null)"}', the first action registered for {DiagnosticText.Describe(first)}, and diagnostic ids [{id}].)");
+                    continue;
+                }
+
+                var changes = (await fixAll.GetOperationsAsync(cancellationToken).ConfigureAwait(false)).OfType<ApplyChangesOperation>().ToList();
+                if (changes.Count != 1)
+                {
+                    warnings.Add($"Unable to fix {id}. Code fix {name} returned an unexpected operation.");
+                    continue;
+                }
+
+                solution = changes[0].ChangedSolution;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                warnings.Add($"Failed to apply code fix {name} for {id}: {ex.Message}{Environment.NewLine}{ex}");
+            }
+        }
+
+        return solution;
+    }
+
 
     private async Task<(Solution Solution, int Iterations, List<Diagnostic> Unfixable)> FixOneAtATimeAsync(
         Solution solution,
@@ -431,6 +547,30 @@ public abstract partial class TrefGuardTest
         }
 
         throw new VerifierException(message.ToString());
+    }
+
+    /// <summary>dotnet format's provider: a project's diagnostics are all of them, located or not.</summary>
+    private sealed class DotnetFormatDiagnosticProvider : FixAllContext.DiagnosticProvider
+    {
+        private readonly ProjectId _project;
+        private readonly ImmutableArray<Diagnostic> _diagnostics;
+
+        public DotnetFormatDiagnosticProvider(ProjectId project, ImmutableArray<Diagnostic> diagnostics)
+        {
+            _project = project;
+            _diagnostics = diagnostics;
+        }
+
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+            => Task.FromResult(Of(document.Project).Where(d => d.Location.SourceTree?.FilePath == document.FilePath));
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult(Of(project));
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult(Of(project));
+
+        private IEnumerable<Diagnostic> Of(Project project) => project.Id == _project ? _diagnostics : Enumerable.Empty<Diagnostic>();
     }
 
     /// <summary>Serves FixAll the diagnostics the harness computed for the current solution.</summary>

@@ -33,7 +33,8 @@ namespace TrefGuard.Analyzers.Tests.Verifiers;
 /// left yields the fixed sources; then FixAll in document, project and solution scope (the solution holding two
 /// copies of the project) yields the same text; the fixed code compiles without new errors; the analyzers under
 /// test report exactly the fixed state's expected diagnostics; and no other TrefGuard analyzer reports more than
-/// it did before the fix.</item>
+/// it did before the fix; and an emulated run of <c>dotnet format analyzers</c> (first action, one solution-scope
+/// FixAll per id, no second run) gives the fixed sources too.</item>
 /// </list>
 /// </remarks>
 public abstract partial class TrefGuardTest
@@ -130,6 +131,15 @@ public abstract partial class TrefGuardTest
     /// which is this text (for example, a rule that by design reports into generated code).
     /// </summary>
     public string? SkipSilenceChecksReason { get; set; }
+
+    /// <summary>
+    /// Non-null skips the emulated <c>dotnet format analyzers</c> run (one solution-scope FixAll per id, with the
+    /// first action offered, no iteration), which must otherwise also give the fixed sources. Only with a
+    /// documented reason, which is this text. The check is skipped by itself when the test selects an action other
+    /// than the first one offered (dotnet format can only apply the first) or removes
+    /// <see cref="FixAllScope.Solution"/> from <see cref="FixAllScopes"/> (dotnet format needs it).
+    /// </summary>
+    public string? SkipDotnetFormatCheckReason { get; set; }
 
     /// <summary>
     /// Whether the fixed code is also run through every other analyzer in TrefGuard.Analyzers, failing when one
