@@ -108,8 +108,8 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                     CollectFieldUses(root, owner.OriginalDefinition);
                 }
 
-                // A chaining constructor inherits initialized fields, so its plain assignments need the flow too.
-                if (needsSlots || chained is not null)
+                // A chaining constructor inherits initialized fields, so its plain assignments to them need the flow too.
+                if (needsSlots || (chained is not null && AssignsOwnField(root)))
                 {
                     var graph = context.GetControlFlowGraph(block);
                     lock (_gate)
@@ -206,6 +206,24 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                 && (field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
                 ? field.OriginalDefinition
                 : null;
+        }
+
+        private bool AssignsOwnField(IOperation operation)
+        {
+            if (operation is ISimpleAssignmentOperation { IsRef: false } assignment && OwnField(assignment.Target) is not null)
+            {
+                return true;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                if (AssignsOwnField(child))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Which of this type's fields the block passes to slot parameters, and how.</summary>
