@@ -216,7 +216,9 @@ public sealed class ExcludedLockHeldFixer : CodeFixProvider
             {
                 if (earlier is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0, AwaitKeyword.RawKind: 0 })
                 {
-                    action = current == moved ? RestructureUsingDeclaration(loaded, container, statements, j, index, moved, cancellationToken) : null;
+                    action = current != moved ? null
+                        : SplitUsingDeclaration(loaded, container, statements, j, index, moved, lockBit, cancellationToken)
+                            ?? RestructureUsingDeclaration(loaded, container, statements, j, index, moved, cancellationToken);
                     return true;
                 }
 
@@ -323,6 +325,137 @@ public sealed class ExcludedLockHeldFixer : CodeFixProvider
                 case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }:
                 case ArgumentSyntax { RefKindKeyword.RawKind: not 0 }:
                     return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>using var g = X; A; Put(); B;</c>, where B needs no lock, becomes <c>using (var g = X) { A } Put(); B;</c>:
+    /// the lock is released at the call, the call and what follows keep their order and their paths. Locals that A
+    /// declares and the rest uses are declared before the <c>using</c> and assigned inside it.
+    /// </summary>
+    private static CodeAction? SplitUsingDeclaration(LockFixDocument loaded, SyntaxNode container, SyntaxList<StatementSyntax> statements, int usingIndex, int movedIndex, ExpressionStatementSyntax moved, ulong lockBit, CancellationToken cancellationToken)
+    {
+        var declaration = (LocalDeclarationStatementSyntax)statements[usingIndex];
+        var model = loaded.Model;
+        var inside = new List<StatementSyntax>();
+        for (var i = usingIndex + 1; i < movedIndex; i++)
+        {
+            inside.Add(statements[i]);
+        }
+
+        var rest = new List<StatementSyntax> { moved };
+        for (var i = movedIndex + 1; i < statements.Count; i++)
+        {
+            rest.Add(statements[i]);
+        }
+
+        var guards = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var variable in declaration.Declaration.Variables)
+        {
+            if (model.GetDeclaredSymbol(variable, cancellationToken) is { } guard)
+            {
+                guards.Add(guard);
+            }
+        }
+
+        if (rest.Any(statement => NeedsLock(loaded, statement, lockBit, cancellationToken) || LockFixSyntax.ReferencesAny(model, statement, guards, cancellationToken))
+            || inside.Concat(rest).Any(statement => statement.DescendantNodesAndSelf(n => !LockFixSyntax.IsFunction(n)).Any(n => n is LabeledStatementSyntax or GotoStatementSyntax)))
+        {
+            return null;
+        }
+
+        var hoisted = new List<StatementSyntax>();
+        var newInside = new List<StatementSyntax>();
+        foreach (var statement in inside)
+        {
+            var declared = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var node in statement.DescendantNodesAndSelf())
+            {
+                if (node is VariableDeclaratorSyntax or SingleVariableDesignationSyntax or LocalFunctionStatementSyntax && model.GetDeclaredSymbol(node, cancellationToken) is { } symbol)
+                {
+                    declared.Add(symbol);
+                }
+            }
+
+            if (!rest.Any(later => LockFixSyntax.ReferencesAny(model, later, declared, cancellationToken)))
+            {
+                // Values read under the lock and stored outside it would be used after it (TG0009).
+                if (AssignsScopedOutside(loaded, statement, rest, lockBit, cancellationToken))
+                {
+                    return null;
+                }
+
+                newInside.Add(statement);
+                continue;
+            }
+
+            if (statement is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false, Declaration: { Variables.Count: 1 } local }
+                || local.Variables[0] is not { Initializer: { } initializer } declarator
+                || declared.Count != 1
+                || model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol { IsRef: false } hoistedLocal
+                || (hoistedLocal.Type.IsReferenceType && hoistedLocal.Type.SpecialType != SpecialType.System_String && ReadsLockScoped(loaded, initializer.Value, lockBit, cancellationToken)))
+            {
+                return null;
+            }
+
+            // A var local is nullable by declaration; its type as the initializer's flow state says is what the
+            // code meant (string, not string?).
+            var hoistedType = hoistedLocal.Type;
+            if (hoistedType.IsReferenceType && model.GetTypeInfo(initializer.Value, cancellationToken).Nullability.FlowState == NullableFlowState.NotNull)
+            {
+                hoistedType = hoistedType.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            }
+
+            var type = local.Type.IsVar
+                ? ParseTypeName(hoistedType.ToMinimalDisplayString(model, declaration.SpanStart))
+                : local.Type.WithoutTrivia();
+            hoisted.Add(LocalDeclarationStatement(VariableDeclaration(type, SingletonSeparatedList(VariableDeclarator(declarator.Identifier.WithoutTrivia())))));
+            newInside.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName(declarator.Identifier.WithoutTrivia()), initializer.Value.WithoutTrivia()))
+                .WithTriviaFrom(statement));
+        }
+
+        var usingStatement = UsingStatement(declaration.Declaration.WithoutTrivia(), null, newInside.Count == 0 ? Block() : LockFixSyntax.BlockOf(newInside));
+        var replacement = new List<StatementSyntax>();
+        replacement.AddRange(hoisted.Select(LockFixSyntax.Formatted));
+        replacement.Add(LockFixSyntax.Formatted(usingStatement));
+        replacement[0] = replacement[0].WithLeadingTrivia(declaration.GetLeadingTrivia());
+        replacement.Add(LockFixSyntax.Formatted(moved.WithLeadingTrivia(LockFixSyntax.EndOfLine(moved), ElasticMarker)));
+        var newContainer = LockFixSyntax.WithStatements(container, LockFixSyntax.ReplaceRange(statements, usingIndex, movedIndex, replacement));
+        return loaded.CreateAction($"Move '{moved.Expression}' after the lock's scope", MoveAfterLockScopeKey, loaded.Root.ReplaceNode(container, newContainer));
+    }
+
+    /// <summary>A guarded read or a [RequiresLock] call of the lock (lambdas excluded).</summary>
+    private static bool NeedsLock(LockFixDocument loaded, SyntaxNode node, ulong lockBit, CancellationToken cancellationToken)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf(n => !LockFixSyntax.IsFunction(n)))
+        {
+            if (descendant is MemberAccessExpressionSyntax or MemberBindingExpressionSyntax or InvocationExpressionSyntax or IdentifierNameSyntax or ObjectCreationExpressionSyntax
+                && loaded.AnnotationsOf(descendant, cancellationToken) is var annotations
+                && ((annotations.GuardedBy | annotations.RequiresLocks) & lockBit) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadsLockScoped(LockFixDocument loaded, ExpressionSyntax value, ulong lockBit, CancellationToken cancellationToken)
+        => NeedsLock(loaded, value, lockBit, cancellationToken);
+
+    /// <summary>Whether the statement stores a lock-scoped value into a local declared before it that the rest uses.</summary>
+    private static bool AssignsScopedOutside(LockFixDocument loaded, StatementSyntax statement, List<StatementSyntax> rest, ulong lockBit, CancellationToken cancellationToken)
+    {
+        foreach (var assignment in statement.DescendantNodesAndSelf(n => !LockFixSyntax.IsFunction(n)).OfType<AssignmentExpressionSyntax>())
+        {
+            if (loaded.Model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is ILocalSymbol { Type: { IsReferenceType: true, SpecialType: not SpecialType.System_String } } target
+                && ReadsLockScoped(loaded, assignment.Right, lockBit, cancellationToken)
+                && rest.Any(later => LockFixSyntax.ReferencesAny(loaded.Model, later, new HashSet<ISymbol>(SymbolEqualityComparer.Default) { target }, cancellationToken)))
+            {
+                return true;
             }
         }
 

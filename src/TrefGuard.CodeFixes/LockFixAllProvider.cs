@@ -17,6 +17,13 @@ namespace TrefGuard.CodeFixes;
 /// <c>using</c>, a read in an <c>if</c> condition and one in its body are both covered by the first wrap, two puts
 /// move after the same lock scope, and a task used twice is pinned once. Independently computed edits, as the batch
 /// fixer merges them, would nest locks or duplicate pins; fixing in order gives what fixing one by one gives.
+/// <para>
+/// Each diagnostic gets the fix of the requested kind (equivalence key) where that fix can be made, and its own
+/// first (preferred) fix otherwise: which fix applies depends on the code around each access (a null test, a task
+/// read into a local, a lock in scope), and "fix all" is asked to clear the diagnostic everywhere. That is also what
+/// makes one run of <c>dotnet format analyzers</c> fix every TG0002, TG0006 and TG0009 it can: it requests the key of
+/// the first diagnostic's first fix for all of them. A null key means the preferred fix everywhere.
+/// </para>
 /// </summary>
 internal sealed class LockFixAllProvider : FixAllProvider
 {
@@ -37,10 +44,12 @@ internal sealed class LockFixAllProvider : FixAllProvider
             FixAllScope.Solution => fixAllContext.Solution.Projects.SelectMany(p => p.DocumentIds).ToImmutableArray(),
             _ => ImmutableArray<DocumentId>.Empty,
         };
-        if (documents.IsEmpty || fixAllContext.CodeActionEquivalenceKey is not { } key)
+        if (documents.IsEmpty)
         {
             return Task.FromResult<CodeAction?>(null);
         }
+
+        var key = fixAllContext.CodeActionEquivalenceKey;
 
         var fixer = fixAllContext.CodeFixProvider;
         var ids = fixAllContext.DiagnosticIds;
@@ -48,10 +57,10 @@ internal sealed class LockFixAllProvider : FixAllProvider
         return Task.FromResult<CodeAction?>(CodeAction.Create(
             "Fix all TrefGuard lock diagnostics",
             cancellationToken => FixAsync(solution, documents, fixer, key, ids, cancellationToken),
-            key));
+            key ?? nameof(LockFixAllProvider)));
     }
 
-    private static async Task<Solution> FixAsync(Solution solution, ImmutableArray<DocumentId> documents, CodeFixProvider fixer, string key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
+    private static async Task<Solution> FixAsync(Solution solution, ImmutableArray<DocumentId> documents, CodeFixProvider fixer, string? key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
     {
         foreach (var documentId in documents)
         {
@@ -76,19 +85,16 @@ internal sealed class LockFixAllProvider : FixAllProvider
         return solution;
     }
 
-    /// <summary>The fix with the equivalence key for the first diagnostic (in source order) that has one.</summary>
-    private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fixer, string key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
+    /// <summary>For the first diagnostic (in source order) that has a fix: the one with the key, else its first one.</summary>
+    private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fixer, string? key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
     {
         foreach (var diagnostic in await AnalyzeAsync(document, ids, cancellationToken).ConfigureAwait(false))
         {
             var actions = new List<CodeAction>();
             await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), cancellationToken)).ConfigureAwait(false);
-            foreach (var action in actions)
+            if (actions.Count > 0)
             {
-                if (action.EquivalenceKey == key)
-                {
-                    return action;
-                }
+                return actions.FirstOrDefault(action => key is not null && action.EquivalenceKey == key) ?? actions[0];
             }
         }
 

@@ -205,7 +205,7 @@ internal static class LockFixSyntax
     /// </summary>
     public static bool HasJumpOut(SyntaxNode region, int after)
     {
-        foreach (var node in region.DescendantNodes(n => n == region || !IsFunction(n)))
+        foreach (var node in region.DescendantNodesAndSelf(n => n == region || !IsFunction(n)))
         {
             if (node.SpanStart < after)
             {

@@ -285,6 +285,185 @@ public sealed partial class TG0002UnlockedGuardedAccessTests
     }
 
     [Fact]
+    public async Task Fix_TakeTheLock_AroundAnEmbeddedStatement()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using TrefGuard;
+
+                class C
+                {
+                    static void Print(TaskTable table, TaskRef r, bool verbose)
+                    {
+                        if (verbose)
+                            Console.WriteLine([|r.Task|]?.Name);
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using TrefGuard;
+
+                class C
+                {
+                    static void Print(TaskTable table, TaskRef r, bool verbose)
+                    {
+                        if (verbose)
+                            using (table.ReadLock())
+                            {
+                                Console.WriteLine(r.Task?.Name);
+                            }
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = UnlockedGuardedAccessFixer.TakeLockKey,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_TakeTheLock_InsideTheOwningTypeCallsItsOwnAcquire()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard.Annotations;
+
+                sealed class Registry
+                {
+                    [GuardedBy("registry")]
+                    private int _count;
+
+                    [AcquiresLock("registry")]
+                    public Scope WriteLock() => new();
+
+                    [AcquiresLock("registry")]
+                    public Scope ReadLock() => new();
+
+                    public int Count()
+                    {
+                        return [|_count|];
+                    }
+
+                    public sealed class Scope : System.IDisposable
+                    {
+                        public void Dispose() { }
+                    }
+                }
+                """,
+            FixedCode = """
+                using TrefGuard.Annotations;
+
+                sealed class Registry
+                {
+                    [GuardedBy("registry")]
+                    private int _count;
+
+                    [AcquiresLock("registry")]
+                    public Scope WriteLock() => new();
+
+                    [AcquiresLock("registry")]
+                    public Scope ReadLock() => new();
+
+                    public int Count()
+                    {
+                        using (ReadLock())
+                        {
+                            return _count;
+                        }
+                    }
+
+                    public sealed class Scope : System.IDisposable
+                    {
+                        public void Dispose() { }
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = UnlockedGuardedAccessFixer.TakeLockKey,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_IsAliveNotOffered_WhenTheTaskIsDereferenced()
+    {
+        const string Source = """
+            using TrefGuard;
+
+            class C
+            {
+                static bool Running(TaskRef r) => [|r.Task|]?.HasExited == false;
+            }
+            """;
+        await new Verify.Test { TestCode = Source, FixedCode = Source, CodeActionEquivalenceKey = UnlockedGuardedAccessFixer.UseIsAliveKey }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_PinnedGetTaskNotOffered_WhenTheTaskEscapes()
+    {
+        // Returned or captured by a lambda, the task would outlive the finally that puts it.
+        const string Source = """
+            using System;
+            using TrefGuard;
+
+            class C
+            {
+                static TaskStruct? Escape(TaskRef r)
+                {
+                    var t = [|r.Task|];
+                    return t;
+                }
+
+                static Func<int> Capture(TaskRef r)
+                {
+                    var t = [|r.Task|];
+                    return () => t?.Pid ?? 0;
+                }
+            }
+            """;
+        await new Verify.Test { TestCode = Source, FixedCode = Source, CodeActionEquivalenceKey = UnlockedGuardedAccessFixer.UsePinnedGetterKey }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Fix_FixAll_GivesEachAccessItsPreferredFix()
+    {
+        // Fix all, as dotnet format requests it (the first diagnostic's first fix, here IsAlive), also clears the
+        // access that only the lock can fix.
+        await Verify.VerifyFixAsync(
+            """
+            using System;
+            using TrefGuard;
+
+            class C
+            {
+                static bool Gone(TaskRef r) => [|r.Task|] == null;
+
+                static void Print(TaskTable table, TaskRef r)
+                {
+                    Console.WriteLine([|r.Task|]?.Name);
+                }
+            }
+            """,
+            """
+            using System;
+            using TrefGuard;
+
+            class C
+            {
+                static bool Gone(TaskRef r) => !r.IsAlive;
+
+                static void Print(TaskTable table, TaskRef r)
+                {
+                    using (table.ReadLock())
+                    {
+                        Console.WriteLine(r.Task?.Name);
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Fix_NoLockInScope_NoLockFix()
     {
         const string Source = """

@@ -102,6 +102,67 @@ public sealed partial class TG0006ExcludedLockHeldTests
     }
 
     [Fact]
+    public async Task Fix_UsingDeclaration_SplitAtThePut_WhenTheRestNeedsNoLock()
+    {
+        await Verify.VerifyFixAsync(
+            """
+            using TrefGuard;
+
+            public static class Describe
+            {
+                public static string NameOf(TaskTable table, int pid)
+                {
+                    var r = Tref.GetByPid(table, pid, PidType.Pid);
+                    using var guard = table.ReadLock();
+                    var name = guard.TaskOf(r)?.Name ?? "(gone)";
+                    [|r.Put()|];
+                    return name;
+                }
+            }
+            """,
+            """
+            using TrefGuard;
+
+            public static class Describe
+            {
+                public static string NameOf(TaskTable table, int pid)
+                {
+                    var r = Tref.GetByPid(table, pid, PidType.Pid);
+                    string name;
+                    using (var guard = table.ReadLock())
+                    {
+                        name = guard.TaskOf(r)?.Name ?? "(gone)";
+                    }
+
+                    r.Put();
+                    return name;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_UsingDeclaration_NotSplitWhenALockScopedTaskIsUsedAfter()
+    {
+        // Splitting would use t after the lock (TG0009), and a return follows the Put: no move is clean.
+        const string Source = """
+            using TrefGuard;
+
+            class C
+            {
+                static int Pid(TaskTable table, TaskRef r)
+                {
+                    using var guard = table.ReadLock();
+                    var t = guard.TaskOf(r);
+                    [|r.Put()|];
+                    return t?.Pid ?? 0;
+                }
+            }
+            """;
+        await new Verify.Test { TestCode = Source, FixedCode = Source, CodeActionEquivalenceKey = ExcludedLockHeldFixer.MoveAfterLockScopeKey }.RunAsync();
+    }
+
+    [Fact]
     public async Task Fix_MoveAfterExplicitDispose()
     {
         await Verify.VerifyFixAsync(

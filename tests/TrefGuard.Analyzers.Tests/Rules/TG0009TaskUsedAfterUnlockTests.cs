@@ -576,6 +576,57 @@ public sealed partial class TG0009TaskUsedAfterUnlockTests
     }
 
     [Fact]
+    public async Task ProcStyleReader_WithGetTask_IsFine()
+    {
+        // CLIENTS.md: get_tref_task pins the task, so it outlives the lock GetTask took internally.
+        await Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using TrefGuard;
+
+            class ProcInode
+            {
+                private readonly TaskRef _ref;
+
+                public ProcInode(TaskRef r) => _ref = r;
+
+                public int ReadCmdline(TextWriter output)
+                {
+                    var task = _ref.GetTask();
+                    if (task is null)
+                    {
+                        return -3;
+                    }
+
+                    try
+                    {
+                        output.WriteLine(task.Name);
+                        return 0;
+                    }
+                    finally
+                    {
+                        task.Put();
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task ExpressionBodiedMembers_UnderAGuardParameter_AreFine()
+    {
+        await Verify.VerifyAnalyzerAsync("""
+            using TrefGuard;
+
+            static class Names
+            {
+                public static string? Of(in TasklistReadGuard g, TaskRef r) => g.TaskOf(r)?.Name;
+
+                public static int PidOf(in TasklistReadGuard g, TaskRef r) => g.TaskOf(r) is { } t ? t.Pid : 0;
+            }
+            """);
+    }
+
+    [Fact]
     public async Task ExternalAnnotations_LockStatement()
     {
         await new Verify.Test
