@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using TrefGuard.Analyzers.Tests.Verifiers;
 using TrefGuard.CodeFixes;
 using Xunit;
 using Verify = TrefGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<TrefGuard.Analyzers.Rules.SlotAnalyzer, TrefGuard.CodeFixes.UninitializedSlotFixer>;
@@ -1560,4 +1561,102 @@ public sealed class TG0003UninitializedSlotTests
                 }
                 """,
         }.RunAsync();
+
+    // ---- dotnet format -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// One <c>dotnet format</c> pass fixes what it found: here TG0003 (a field, a local), TG0007 and TG0011 together.
+    /// (A field that the TG0003 fix makes initialized by construction can surface a TG0011 that was not there
+    /// before; a second pass fixes that one, as it would any diagnostic a fix uncovers.)
+    /// </summary>
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public async Task DotnetFormat_FixesTheSlotFamilyAndTheProjectBuildsClean()
+    {
+        const string source = """
+            using TrefGuard;
+
+            namespace Sample;
+
+            public sealed class Tty
+            {
+                private TaskRef? _session;
+                private TaskRef? _pgrp;
+
+                public Tty()
+                {
+                    Tref.Init(ref _session);
+                }
+
+                public void OnSetSid(TaskStruct leader)
+                {
+                    Tref.Set(ref _session, Tref.GetByTask(leader, PidType.Sid));
+                    Tref.Set(ref _pgrp, Tref.GetByTask(leader, PidType.Pgid));
+                }
+
+                public void Tiocsctty(TaskStruct leader) => _session = Tref.GetByTask(leader, PidType.Sid);
+
+                public void Close() => Tref.Fini(ref _pgrp);
+
+                public static int Once(TaskStruct task)
+                {
+                    TaskRef? slot = null;
+                    Tref.Set(ref slot, Tref.GetByTask(task, PidType.Pid));
+                    var nr = slot!.Nr;
+                    Tref.Fini(ref slot);
+                    return nr;
+                }
+
+                public void Dispose() => Close();
+            }
+            """;
+        var result = await DotnetFormatRunner.RunAsync(new[] { ("Tty.cs", source) }, "TG0003", "TG0007", "TG0011");
+
+        Assert.True(result.FormatExitCode == 0, result.Describe());
+        Assert.True(result.BuildExitCode == 0, result.Describe());
+        Assert.True(result.TrefGuardDiagnostics.Count == 0, result.Describe());
+        Assert.Equal("""
+            using TrefGuard;
+
+            namespace Sample;
+
+            public sealed class Tty
+            {
+                private TaskRef? _session;
+                private TaskRef? _pgrp;
+
+                public Tty()
+                {
+                    Tref.Init(ref _session);
+                    Tref.Init(ref _pgrp);
+                }
+
+                public void OnSetSid(TaskStruct leader)
+                {
+                    Tref.Set(ref _session, Tref.GetByTask(leader, PidType.Sid));
+                    Tref.Set(ref _pgrp, Tref.GetByTask(leader, PidType.Pgid));
+                }
+
+                public void Tiocsctty(TaskStruct leader) => Tref.Set(ref _session, Tref.GetByTask(leader, PidType.Sid));
+
+                public void Close() => Tref.Fini(ref _pgrp);
+
+                public static int Once(TaskStruct task)
+                {
+                    TaskRef? slot = null;
+                    Tref.Init(ref slot);
+                    Tref.Set(ref slot, Tref.GetByTask(task, PidType.Pid));
+                    var nr = slot!.Nr;
+                    Tref.Fini(ref slot);
+                    return nr;
+                }
+
+                public void Dispose()
+                {
+                    Close();
+                    Tref.Fini(ref _session);
+                }
+            }
+            """, result.Sources["Tty.cs"]);
+    }
 }
