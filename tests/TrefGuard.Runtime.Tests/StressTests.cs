@@ -31,18 +31,29 @@ public sealed class StressTests
         var threads = new List<Thread>();
         var survivors = new ConcurrentQueue<TaskStruct>();
         int operations = 0;
+        int mutatorsRunning = Mutators;
         var counters = new int[3]; // spawned, exited, live trefs stored
 
         for (int m = 0; m < Mutators; m++)
         {
             int seed = 1000 + m;
-            threads.Add(new Thread(() => Run(() => Mutate(table, seed, start, clock, survivors, counters, ref operations), failures)));
+            threads.Add(new Thread(() =>
+            {
+                try
+                {
+                    Run(() => Mutate(table, seed, start, clock, survivors, counters, ref operations), failures);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref mutatorsRunning);
+                }
+            }));
         }
 
         for (int r = 0; r < Readers; r++)
         {
             int seed = 2000 + r;
-            threads.Add(new Thread(() => Run(() => Read(table, seed, start, clock, failures, counters, ref operations), failures)));
+            threads.Add(new Thread(() => Run(() => Read(table, seed, start, clock, failures, counters, ref operations, ref mutatorsRunning), failures)));
         }
 
         foreach (Thread thread in threads)
@@ -93,6 +104,14 @@ public sealed class StressTests
     {
         var random = new Random(seed);
         var mine = new List<TaskStruct>();
+
+        // Some tasks exist before anyone starts, so readers have something to find even if the scheduler
+        // runs them first.
+        for (int i = 0; i < 4; i++)
+        {
+            mine.Add(table.Spawn("initial"));
+        }
+
         start.SignalAndWait();
         for (int i = 0; i < Iterations && clock.Elapsed < TimeCap; i++)
         {
@@ -143,7 +162,7 @@ public sealed class StressTests
         }
     }
 
-    private static void Read(TaskTable table, int seed, Barrier start, Stopwatch clock, ConcurrentQueue<string> failures, int[] counters, ref int operations)
+    private static void Read(TaskTable table, int seed, Barrier start, Stopwatch clock, ConcurrentQueue<string> failures, int[] counters, ref int operations, ref int mutatorsRunning)
     {
         var random = new Random(seed);
         var slots = new TaskRef?[4];
@@ -153,7 +172,9 @@ public sealed class StressTests
         }
 
         start.SignalAndWait();
-        for (int i = 0; i < Iterations && clock.Elapsed < TimeCap; i++)
+
+        // Readers keep going while the mutators run (the point is to overlap them), up to a hard bound.
+        for (int i = 0; (i < Iterations || Volatile.Read(ref mutatorsRunning) > 0) && i < 10 * Iterations && clock.Elapsed < TimeCap; i++)
         {
             Interlocked.Increment(ref operations);
             int k = random.Next(slots.Length);
