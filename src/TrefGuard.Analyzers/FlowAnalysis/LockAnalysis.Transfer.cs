@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -209,7 +210,7 @@ internal sealed partial class LockAnalysis
 
         var annotations = _annotations.Get(member);
         var needed = annotations.GuardedBy | annotations.RequiresLocks;
-        if (needed != 0 && !IsOwnConstruction(member, instance))
+        if (needed != 0 && !IsOwnConstruction(operation, member, instance))
         {
             CheckHeld(needed, operation, member, state);
         }
@@ -414,8 +415,18 @@ internal sealed partial class LockAnalysis
     /// A constructor (or initializer) setting up its own object: nobody else can see it yet, so its guarded members
     /// need no lock (Clang's analysis skips constructors for the same reason).
     /// </summary>
-    private bool IsOwnConstruction(ISymbol member, IOperation? instance)
+    private bool IsOwnConstruction(IOperation access, ISymbol member, IOperation? instance)
     {
+        // An object or with-initializer sets up the new object before anyone else can see it (the graph has
+        // replaced its implicit receiver by a flow capture, so the syntax tells).
+        if (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }
+            || (access.Syntax.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax initializer } assignment
+                && assignment.Left == access.Syntax
+                && (initializer.IsKind(SyntaxKind.ObjectInitializerExpression) || initializer.IsKind(SyntaxKind.WithInitializerExpression))))
+        {
+            return true;
+        }
+
         var type = member.ContainingType;
         switch (_owner)
         {

@@ -558,6 +558,28 @@ public sealed partial class TG0002UnlockedGuardedAccessTests
     }
 
     [Fact]
+    public async Task ObjectAndWithInitializers_OfANewObject_NeedNoLock()
+    {
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard.Annotations;
+
+            record Job
+            {
+                [GuardedBy("jobs")]
+                public int State { get; init; }
+
+                public static Job Make() => new Job { State = 1 };
+
+                public Job Next() => this with { State = 2 };
+
+                public int Peek() => {|#0:State|};
+            }
+            """,
+            Verify.Diagnostic("TG0002").WithLocation(0).WithArguments("Job.State", "jobs"));
+    }
+
+    [Fact]
     public async Task PropertyPattern_ReadsTheGuardedMember()
     {
         await Verify.VerifyAnalyzerAsync(
