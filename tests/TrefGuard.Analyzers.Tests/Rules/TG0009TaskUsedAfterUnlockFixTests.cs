@@ -163,6 +163,156 @@ public sealed partial class TG0009TaskUsedAfterUnlockTests
     }
 
     [Fact]
+    public async Task Fix_UserHandleType_PinsWithItsOwnGetAndPut()
+    {
+        await Verify.VerifyFixAsync(
+            """
+            using System;
+            using TrefGuard.Annotations;
+
+            sealed class Process
+            {
+                public string Name { get; } = "init";
+
+                [AcquiresReference]
+                public Process Pin() => this;
+
+                [ReleasesReference]
+                public void Unpin() { }
+            }
+
+            sealed class Session : IDisposable
+            {
+                [GuardedBy("sessions")]
+                public Process? Leader { get; set; }
+
+                [AcquiresLock("sessions")]
+                public Session Lock() => this;
+
+                public void Dispose() { }
+            }
+
+            static class Jobs
+            {
+                static string Describe(Session s)
+                {
+                    Process? leader;
+                    using (s.Lock())
+                    {
+                        leader = s.Leader;
+                    }
+
+                    return [|leader|]?.Name ?? "none";
+                }
+            }
+            """,
+            """
+            using System;
+            using TrefGuard.Annotations;
+
+            sealed class Process
+            {
+                public string Name { get; } = "init";
+
+                [AcquiresReference]
+                public Process Pin() => this;
+
+                [ReleasesReference]
+                public void Unpin() { }
+            }
+
+            sealed class Session : IDisposable
+            {
+                [GuardedBy("sessions")]
+                public Process? Leader { get; set; }
+
+                [AcquiresLock("sessions")]
+                public Session Lock() => this;
+
+                public void Dispose() { }
+            }
+
+            static class Jobs
+            {
+                static string Describe(Session s)
+                {
+                    Process? leader = null;
+                    try
+                    {
+                        using (s.Lock())
+                        {
+                            leader = s.Leader?.Pin();
+                        }
+
+                        return leader?.Name ?? "none";
+                    }
+                    finally
+                    {
+                        leader?.Unpin();
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Fix_AsyncMethod_ConditionalRead_TheFinallySpansTheAwait()
+    {
+        await Verify.VerifyFixAsync(
+            """
+            using System.Threading.Tasks;
+            using TrefGuard;
+
+            class C
+            {
+                static async Task<string?> NameAsync(TaskTable table, TaskRef r, bool fresh)
+                {
+                    TaskStruct? t = null;
+                    using (table.ReadLock())
+                    {
+                        if (fresh)
+                        {
+                            t = r.Task;
+                        }
+                    }
+
+                    await Task.Delay(1);
+                    return [|t|]?.Name;
+                }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+            using TrefGuard;
+
+            class C
+            {
+                static async Task<string?> NameAsync(TaskTable table, TaskRef r, bool fresh)
+                {
+                    TaskStruct? t = null;
+                    try
+                    {
+                        using (table.ReadLock())
+                        {
+                            if (fresh)
+                            {
+                                t = r.Task?.Get();
+                            }
+                        }
+
+                        await Task.Delay(1);
+                        return t?.Name;
+                    }
+                    finally
+                    {
+                        t?.Put();
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Fix_NotOffered_ForATypeThatCannotBePinned()
     {
         const string Source = """
