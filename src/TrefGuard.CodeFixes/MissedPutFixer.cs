@@ -23,10 +23,18 @@ namespace TrefGuard.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissedPutFixer)), Shared]
 public sealed class MissedPutFixer : CodeFixProvider
 {
-    /// <summary>Insert the release where each leaking path leaves.</summary>
+    /// <summary>
+    /// The recommended form for each diagnostic: in a finally block where the scope can throw and TG0010 is on (a
+    /// plain put would leave that warning behind) or where another path already released the value; else a put
+    /// where each leaking path leaves. FixAll with this key (what <c>dotnet format</c> uses) gives every diagnostic
+    /// its own recommended form.
+    /// </summary>
     public const string AddPutKey = "TrefGuard.TG0001.AddPut";
 
-    /// <summary>Release in a finally block around the rest of the variable's scope.</summary>
+    /// <summary>Always a put where each leaking path leaves (offered when it is not the recommended form).</summary>
+    public const string AddPutInlineKey = "TrefGuard.TG0001.AddPutInline";
+
+    /// <summary>Always a finally block around the rest of the variable's scope (offered when it is not the recommended form).</summary>
     public const string AddPutInFinallyKey = "TrefGuard.TG0001.AddPutInFinally";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.MissedPut);
@@ -76,33 +84,44 @@ public sealed class MissedPutFixer : CodeFixProvider
             return actions;
         }
 
-        CodeAction? inline = null;
+        Document? inline = null;
+        var name = variableName ?? variable?.Name;
         if (!escaped && !released)
         {
-            var name = variableName ?? variable?.Name;
-            var title = name is null ? "Release the temporary reference after its statement" : $"Release '{name}' where it leaks";
-            inline = await loaded.TryCreateActionAsync(title, AddPutKey, editor => name is null
-                ? expression is not null && OwnershipBinding.TryApply(editor, model, expression, release, valueType, mayBeNull, cancellationToken)
-                : AddReleases(editor, model, diagnostic, name, variable, release, mayBeNull, cancellationToken),
+            inline = await loaded.TryEditAsync(
+                editor => name is null
+                    ? expression is not null && OwnershipBinding.TryApply(editor, model, expression, release, valueType, mayBeNull, cancellationToken)
+                    : AddReleases(editor, model, diagnostic, name, variable, release, mayBeNull, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
 
-        CodeAction? inFinally = null;
+        Document? inFinally = null;
         if (!escaped && declarator is not null)
         {
-            inFinally = await loaded.TryCreateActionAsync(
-                $"Release '{declarator.Identifier.ValueText}' in a finally block",
-                AddPutInFinallyKey,
+            inFinally = await loaded.TryEditAsync(
                 editor => OwnershipTryFinally.TryApply(editor, model, loaded.Annotations, declarator, release, mayBeNull, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
 
-        // Where the scope can throw, a plain put would leave TG0010; the finally form is then the better default.
-        foreach (var action in canThrow ? new[] { inFinally, inline } : new[] { inline, inFinally })
+        var inlineTitle = name is null ? "Release the temporary reference after its statement" : $"Release '{name}' where it leaks";
+        var finallyTitle = $"Release '{declarator?.Identifier.ValueText}' in a finally block";
+
+        // Where the scope can throw, a plain put would leave TG0010 behind: the finally form is then recommended.
+        var preferFinally = inFinally is not null && (inline is null || (canThrow && !loaded.IsSuppressed(RuleIdentifiers.LeakOnException, cancellationToken)));
+        if (preferFinally)
         {
-            if (action is not null)
+            actions.Add(OwnershipFixDocument.CreateAction(finallyTitle, AddPutKey, inFinally!));
+            if (inline is not null)
             {
-                actions.Add(action);
+                actions.Add(OwnershipFixDocument.CreateAction(inlineTitle, AddPutInlineKey, inline));
+            }
+        }
+        else if (inline is not null)
+        {
+            actions.Add(OwnershipFixDocument.CreateAction(inlineTitle, AddPutKey, inline));
+            if (inFinally is not null)
+            {
+                actions.Add(OwnershipFixDocument.CreateAction(finallyTitle, AddPutInFinallyKey, inFinally));
             }
         }
 

@@ -36,21 +36,23 @@ internal sealed class OwnershipFixAllProvider : FixAllProvider
             FixAllScope.Solution => fixAllContext.Solution.Projects.SelectMany(p => p.DocumentIds).ToImmutableArray(),
             _ => ImmutableArray<DocumentId>.Empty,
         };
-        if (documents.IsEmpty || fixAllContext.CodeActionEquivalenceKey is not { } key)
+        if (documents.IsEmpty)
         {
             return Task.FromResult<CodeAction?>(null);
         }
 
+        // No key: each diagnostic gets the fix its fixer offers first, as one-at-a-time fixing would.
+        var key = fixAllContext.CodeActionEquivalenceKey;
         var fixer = fixAllContext.CodeFixProvider;
         var ids = fixAllContext.DiagnosticIds;
         var solution = fixAllContext.Solution;
         return Task.FromResult<CodeAction?>(CodeAction.Create(
             "Fix all TrefGuard ownership diagnostics",
             cancellationToken => FixAsync(solution, documents, fixer, key, ids, cancellationToken),
-            key));
+            key ?? nameof(OwnershipFixAllProvider)));
     }
 
-    private static async Task<Solution> FixAsync(Solution solution, ImmutableArray<DocumentId> documents, CodeFixProvider fixer, string key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
+    private static async Task<Solution> FixAsync(Solution solution, ImmutableArray<DocumentId> documents, CodeFixProvider fixer, string? key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
     {
         foreach (var documentId in documents)
         {
@@ -76,7 +78,7 @@ internal sealed class OwnershipFixAllProvider : FixAllProvider
     }
 
     /// <summary>The fix with the equivalence key for the first diagnostic (in source order) that has one.</summary>
-    private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fixer, string key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
+    private static async Task<CodeAction?> FindActionAsync(Document document, CodeFixProvider fixer, string? key, ImmutableHashSet<string> ids, CancellationToken cancellationToken)
     {
         foreach (var diagnostic in await AnalyzeAsync(document, ids, cancellationToken).ConfigureAwait(false))
         {
@@ -84,7 +86,7 @@ internal sealed class OwnershipFixAllProvider : FixAllProvider
             await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), cancellationToken)).ConfigureAwait(false);
             foreach (var action in actions)
             {
-                if (action.EquivalenceKey == key)
+                if (key is null || action.EquivalenceKey == key)
                 {
                     return action;
                 }

@@ -41,6 +41,13 @@ internal sealed class OwnershipFixDocument
     /// </summary>
     public async Task<CodeAction?> TryCreateActionAsync(string title, string equivalenceKey, Func<SyntaxEditor, bool> edit, CancellationToken cancellationToken)
     {
+        var changed = await TryEditAsync(edit, cancellationToken).ConfigureAwait(false);
+        return changed is null ? null : CreateAction(title, equivalenceKey, changed);
+    }
+
+    /// <summary>The edited document, or null when the edit cannot be made or would not compile.</summary>
+    public async Task<Document?> TryEditAsync(Func<SyntaxEditor, bool> edit, CancellationToken cancellationToken)
+    {
         var editor = new SyntaxEditor(Root, Document.Project.Solution.Services);
         if (!edit(editor))
         {
@@ -54,7 +61,30 @@ internal sealed class OwnershipFixDocument
             return null;
         }
 
-        return CodeAction.Create(title, _ => Task.FromResult(changed), equivalenceKey);
+        return changed;
+    }
+
+    public static CodeAction CreateAction(string title, string equivalenceKey, Document changed)
+        => CodeAction.Create(title, _ => Task.FromResult(changed), equivalenceKey);
+
+    /// <summary>Whether a rule is switched off for this document (.editorconfig, global config or compilation options).</summary>
+    public bool IsSuppressed(string id, CancellationToken cancellationToken)
+    {
+        var options = Model.Compilation.Options;
+        var value = options.SpecificDiagnosticOptions.TryGetValue(id, out var specific) ? specific : ReportDiagnostic.Default;
+        if (options.SyntaxTreeOptionsProvider is { } provider)
+        {
+            if (provider.TryGetDiagnosticValue(Model.SyntaxTree, id, cancellationToken, out var inTree))
+            {
+                value = inTree;
+            }
+            else if (provider.TryGetGlobalDiagnosticValue(id, cancellationToken, out var global))
+            {
+                value = global;
+            }
+        }
+
+        return value == ReportDiagnostic.Suppress;
     }
 
     private static int CountErrors(SemanticModel model, CancellationToken cancellationToken)
