@@ -191,18 +191,12 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
     private SlotState EntryState()
     {
         var state = new SlotState(_variableSymbols.Count);
-        var isStaticCode = _owner.IsStatic || (_owner is IMethodSymbol { MethodKind: MethodKind.LambdaMethod or MethodKind.LocalFunction } && IsInStaticContext(_owner));
         for (var i = 0; i < _context.Fields.Length; i++)
         {
             var field = _context.Fields[i];
             if (field.IsStatic ? _kind == SlotGraphKind.StaticConstructor : _kind == SlotGraphKind.InstanceConstructor)
             {
                 state.SetUninitialized(i);
-            }
-            else if (!field.IsStatic && isStaticCode)
-            {
-                // No `this` here: an instance field can only be another object's, which is never tracked.
-                state.SetUnknown(i);
             }
             else
             {
@@ -227,19 +221,6 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
         }
 
         return state;
-    }
-
-    private static bool IsInStaticContext(ISymbol symbol)
-    {
-        for (var current = symbol; current is not null; current = current.ContainingSymbol)
-        {
-            if (current is IMethodSymbol { MethodKind: not (MethodKind.LambdaMethod or MethodKind.LocalFunction) } || current is not IMethodSymbol)
-            {
-                return current.IsStatic;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>A local or ref parameter of this graph that may be followed as a slot (not captured, not a ref local).</summary>
