@@ -809,6 +809,75 @@ public sealed partial class TG0002UnlockedGuardedAccessTests
     }
 
     [Fact]
+    public async Task ExternalAnnotations_ReaderWriterLockSlimAndMonitorByHand()
+    {
+        // The shipped annotations file's lock lines: EnterReadLock/ExitReadLock and Monitor.Enter/Exit called by hand.
+        await new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using TrefGuard.Annotations;
+
+                class Cache
+                {
+                    private readonly ReaderWriterLockSlim _rw = new();
+                    private readonly object _gate = new();
+
+                    [GuardedBy("rwlock")]
+                    private string _value = "";
+
+                    [GuardedBy("monitor")]
+                    private int _hits;
+
+                    public string Read()
+                    {
+                        _rw.EnterReadLock();
+                        try
+                        {
+                            return _value;
+                        }
+                        finally
+                        {
+                            _rw.ExitReadLock();
+                        }
+                    }
+
+                    public void Hit()
+                    {
+                        Monitor.Enter(_gate);
+                        try
+                        {
+                            _hits++;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_gate);
+                        }
+
+                        {|#0:_hits|}--;
+                    }
+
+                    public string Racy() => {|#1:_value|};
+                }
+                """,
+            AdditionalFiles =
+            {
+                ("TrefGuard.annotations.txt", """
+                    M:System.Threading.ReaderWriterLockSlim.EnterReadLock AcquiresLock(rwlock)
+                    M:System.Threading.ReaderWriterLockSlim.ExitReadLock ReleasesLock(rwlock)
+                    M:System.Threading.Monitor.Enter(System.Object) AcquiresLock(monitor)
+                    M:System.Threading.Monitor.Exit(System.Object) ReleasesLock(monitor)
+                    """),
+            },
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic("TG0002").WithLocation(0).WithArguments("Cache._hits", "monitor"),
+                Verify.Diagnostic("TG0002").WithLocation(1).WithArguments("Cache._value", "rwlock"),
+            },
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task OnlyTheMissingLockIsNamed()
     {
         await Verify.VerifyAnalyzerAsync(

@@ -516,6 +516,47 @@ public sealed partial class TG0006ExcludedLockHeldTests
     }
 
     [Fact]
+    public async Task NonRecursiveLock_AcquireAlsoMarkedExcludesLock_NestedAcquireIsAnError()
+    {
+        // A lock that does not recurse says so by excluding itself on its acquire; a recursive one (Monitor) does not.
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using TrefGuard.Annotations;
+
+            sealed class Pool
+            {
+                [AcquiresLock("pool")]
+                [ExcludesLock("pool")]
+                public Lease Lock() => new();
+
+                public sealed class Lease : IDisposable
+                {
+                    public void Dispose() { }
+                }
+
+                static void Twice(Pool pool)
+                {
+                    using var outer = pool.Lock();
+                    using var inner = {|#0:pool.Lock()|};
+                }
+
+                static void InTurn(Pool pool)
+                {
+                    using (pool.Lock())
+                    {
+                    }
+
+                    using (pool.Lock())
+                    {
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("Pool.Lock", "pool", 17));
+    }
+
+    [Fact]
     public async Task ExternalAnnotations_LockStatement()
     {
         await new Verify.Test
