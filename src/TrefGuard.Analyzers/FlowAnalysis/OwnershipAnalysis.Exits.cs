@@ -34,10 +34,24 @@ internal sealed partial class OwnershipAnalysis
         switch (branch.Semantics)
         {
             case ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow:
-                if (IsReporting && UnwindForException(source, state.Clone()) is { } unwound)
+                if (IsReporting && !_unwinding)
                 {
-                    var exit = ExitDescriber.Describe(Graph, source, branch);
-                    NoteExceptionLeaks(unwound.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), "throw statement", exit.Line);
+                    _unwinding = true;
+                    OwnershipState? unwound;
+                    try
+                    {
+                        unwound = UnwindForException(source, state.Clone());
+                    }
+                    finally
+                    {
+                        _unwinding = false;
+                    }
+
+                    if (unwound is not null)
+                    {
+                        var exit = ExitDescriber.Describe(Graph, source, branch);
+                        NoteExceptionLeaks(unwound.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), "throw statement", exit.Line);
+                    }
                 }
 
                 return;
@@ -218,16 +232,28 @@ internal sealed partial class OwnershipAnalysis
     private void NoteThrowPoint(IOperation operation, ulong releasedByOperation, OwnershipState state)
     {
         var owned = state.Owned(OwnershipFlags.Owned) & ~releasedByOperation;
-        if (owned == 0 || CurrentBlock is not { } block)
+        if (owned == 0 || _unwinding || CurrentBlock is not { } block)
         {
             return;
         }
 
         // What the throwing operation releases or takes over is not the exception's to carry: the finally regions
-        // it runs through must not see it as still owned either.
+        // it runs through must not see it as still owned either. The calls inside those finally regions are judged
+        // when the finally is analysed on its own paths, not as part of this exception (which would name the
+        // wrong call: `lock` would blame its Monitor.Exit for what its Monitor.Enter threw).
         var carried = state.Clone();
         Escape(releasedByOperation, carried);
-        var unwound = UnwindForException(block, carried);
+        OwnershipState? unwound;
+        _unwinding = true;
+        try
+        {
+            unwound = UnwindForException(block, carried);
+        }
+        finally
+        {
+            _unwinding = false;
+        }
+
         if (unwound is null)
         {
             return;

@@ -347,7 +347,8 @@ internal sealed partial class OwnershipAnalysis
         var aliased = annotations.AffectsOwnership || storesIntoCollection ? 0 : Aliased(invocation, receiver, argumentValues);
         consumed |= aliased & ~ReferencedByVariables(state);
 
-        if (IsReporting)
+        // Nullable<T>'s members (the lowering of `?? false`, GetValueOrDefault) cannot throw.
+        if (IsReporting && method.ContainingType?.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T)
         {
             NoteThrowPoint(invocation, consumed, state);
         }

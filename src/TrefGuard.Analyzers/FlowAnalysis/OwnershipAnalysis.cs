@@ -30,6 +30,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private readonly Dictionary<int, LeakRecord> _leaks = new();
     private readonly Dictionary<int, (string What, int Line)> _exceptionLeaks = new();
     private ulong _acquired;
+    private bool _unwinding;
     private ulong _lastNullTested;
     private bool _lastNullTestIsNegated;
 

@@ -589,6 +589,37 @@ public sealed class TG0010LeakOnExceptionTests
         }.RunAsync();
     }
 
+    [Fact]
+    public async Task TakingALockWhileOwned_NamesTheLocksEnter()
+    {
+        // `lock` is a try/finally around Monitor.Enter/Exit: what escapes Enter is blamed on Enter, not on the Exit
+        // that the unwinding runs.
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard;
+
+            sealed class FileOwner
+            {
+                private readonly object _lock = new();
+                private TaskRef? _ref;
+
+                public FileOwner() => Tref.Init(ref _ref);
+
+                public void SetOwn(TaskTable table, int pid)
+                {
+                    var {|#0:owner = Tref.GetByPid(table, pid, PidType.Pid)|};
+                    lock (_lock)
+                    {
+                        Tref.Set(ref _ref, owner);
+                    }
+                }
+
+                public void Close() => Tref.Fini(ref _ref);
+            }
+            """,
+            Verify.Diagnostic("TG0010").WithLocation(0).WithArguments("owner", "call to 'Enter'", 13));
+    }
+
     private static readonly Dictionary<string, string> s_silent = new()
     {
         ["AlreadyInTryFinally"] = """
@@ -608,6 +639,20 @@ public sealed class TG0010LeakOnExceptionTests
                     {
                         r.Put();
                     }
+                }
+            }
+            """,
+        ["NullableLoweringCannotThrow"] = """
+            using TrefGuard;
+
+            class Proc
+            {
+                static bool Zombie(TaskRef r)
+                {
+                    var task = r.GetTask();
+                    var zombie = task?.HasExited ?? false;
+                    task?.Put();
+                    return zombie;
                 }
             }
             """,
