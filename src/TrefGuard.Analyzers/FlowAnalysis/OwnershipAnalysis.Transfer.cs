@@ -189,6 +189,24 @@ internal sealed partial class OwnershipAnalysis
                 return 0;
             case ISimpleAssignmentOperation assignment:
                 return EvaluateAssignment(assignment, state);
+            case ICoalesceAssignmentOperation coalesce:
+            {
+                // `x ??= Get()`: a local may now hold the value (or still its old one); anything else stores it away.
+                var target = coalesce.Target;
+                var old = Evaluate(target, state);
+                var assigned = Evaluate(coalesce.Value, state);
+                if (TrackableVariable(target) is { } variable && VariableSlot(variable) is var slot and >= 0)
+                {
+                    state.PointsTo[slot] |= assigned;
+                    NameValues(assigned, variable.Name, null);
+                }
+                else
+                {
+                    Escape(assigned, state);
+                }
+
+                return old | assigned;
+            }
             case IInvocationOperation invocation:
                 return EvaluateInvocation(invocation, state);
             case IPropertyReferenceOperation property:
@@ -230,7 +248,7 @@ internal sealed partial class OwnershipAnalysis
                 return 0;
             case IArrayCreationOperation or IArrayInitializerOperation or ITupleOperation or IAnonymousObjectCreationOperation
                 or ICollectionExpressionOperation or IObjectOrCollectionInitializerOperation or IDelegateCreationOperation
-                or IInterpolatedStringHandlerCreationOperation:
+                or IInterpolatedStringHandlerCreationOperation or IWithOperation:
                 // Stored into something the analysis cannot follow: silence over noise.
                 foreach (var child in operation.ChildOperations)
                 {
@@ -385,6 +403,12 @@ internal sealed partial class OwnershipAnalysis
                 // The callee may replace or release it: the analysis cannot follow.
                 Escape(values, state);
             }
+            else if (StoresThroughRef(invocation, i))
+            {
+                // Interlocked.Exchange(ref _slot, r), Volatile.Write(ref _slot, r): stored where the flow cannot follow.
+                CheckUse(values, arguments[i], state);
+                Escape(values, state);
+            }
             else
             {
                 CheckUse(values, arguments[i], state);
@@ -397,6 +421,30 @@ internal sealed partial class OwnershipAnalysis
         }
 
         return aliased;
+    }
+
+    /// <summary>
+    /// Whether argument <paramref name="index"/> goes to a call that also takes a <c>ref</c> to a location of a type
+    /// the argument fits: the shape of Interlocked.Exchange, CompareExchange and Volatile.Write, which store the value.
+    /// </summary>
+    private static bool StoresThroughRef(IInvocationOperation invocation, int index)
+    {
+        var argumentType = Strip(invocation.Arguments[index].Value).Type;
+        if (argumentType is null)
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { RefKind: RefKind.Ref } parameter && Fits(argumentType, parameter.Type)
+                && Strip(argument.Value) is not (ILocalReferenceOperation or IParameterReferenceOperation))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The values some local or parameter holds (flow captures, which hold temporaries, left out).</summary>

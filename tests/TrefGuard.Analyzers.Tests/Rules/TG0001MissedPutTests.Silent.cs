@@ -345,6 +345,41 @@ public sealed partial class TG0001MissedPutTests
                 }
             }
             """ + OwnershipHandles.Source,
+        ["StoredWithInterlockedExchange"] = """
+            using System.Threading;
+            using TrefGuard;
+
+            sealed class Watch
+            {
+                private TaskRef? _target;
+
+                public void Retarget(TaskStruct task)
+                {
+                    var previous = Interlocked.Exchange(ref _target, Tref.GetByTask(task, PidType.Pid));
+                    previous?.Put();
+                }
+            }
+            """,
+        ["StoredWithCoalesceAssignment"] = """
+            using TrefGuard;
+
+            sealed class Lazy
+            {
+                private TaskRef? _init;
+
+                public TaskRef Init(TaskTable table) => _init ??= Tref.GetByPid(table, 1, PidType.Pid);
+            }
+            """,
+        ["StoredIntoARecordCopy"] = """
+            using TrefGuard;
+
+            sealed record Owner(TaskRef? Ref, int Signal);
+
+            class Owners
+            {
+                static Owner Retarget(Owner owner, TaskStruct task) => owner with { Ref = Tref.GetByTask(task, PidType.Pid) };
+            }
+            """,
         ["IdentityCompareIsAPeek"] = """
             using TrefGuard;
 
