@@ -1,9 +1,13 @@
 using System;
+using System.Collections.Immutable;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Editing;
+using TrefGuard.Analyzers;
+using TrefGuard.Analyzers.Rules;
 using TrefGuard.Analyzers.Infrastructure;
 
 namespace TrefGuard.CodeFixes;
@@ -18,6 +22,11 @@ internal sealed class OwnershipFixDocument
         Model = model;
         Annotations = annotations;
     }
+
+    private static readonly string[] s_guarded = { RuleIdentifiers.MissedPut, RuleIdentifiers.DoublePut, RuleIdentifiers.UseAfterPut };
+
+    private int? _originalErrors;
+    private int[]? _originalFindings;
 
     public Document Document { get; }
 
@@ -56,12 +65,44 @@ internal sealed class OwnershipFixDocument
 
         var changed = await OwnershipRelease.FinishAsync(Document.WithSyntaxRoot(editor.GetChangedRoot()), cancellationToken).ConfigureAwait(false);
         var changedModel = await changed.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (changedModel is null || CountErrors(changedModel, cancellationToken) > CountErrors(Model, cancellationToken))
+        _originalErrors ??= CountErrors(Model, cancellationToken);
+        if (changedModel is null || CountErrors(changedModel, cancellationToken) > _originalErrors)
         {
             return null;
         }
 
+        // A fix must not trade the diagnostic for another of the family: a put where another path already released
+        // (a double put), a release moved before a use, a removal that leaks. The analysis is the judge of that.
+        _originalFindings ??= await CountFindingsAsync(Model, cancellationToken).ConfigureAwait(false);
+        var findings = await CountFindingsAsync(changedModel, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < findings.Length; i++)
+        {
+            if (findings[i] > _originalFindings[i])
+            {
+                return null;
+            }
+        }
+
         return changed;
+    }
+
+    /// <summary>How many TG0001, TG0004 and TG0005 the ownership analysis reports in the model's tree.</summary>
+    private async Task<int[]> CountFindingsAsync(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var counts = new int[s_guarded.Length];
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new OwnershipAnalyzer());
+        var withAnalyzers = model.Compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+            Document.Project.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false));
+        foreach (var diagnostic in await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, null, cancellationToken).ConfigureAwait(false))
+        {
+            var index = System.Array.IndexOf(s_guarded, diagnostic.Id);
+            if (index >= 0)
+            {
+                counts[index]++;
+            }
+        }
+
+        return counts;
     }
 
     public static CodeAction CreateAction(string title, string equivalenceKey, Document changed)

@@ -313,6 +313,7 @@ internal static class OwnershipSyntax
     {
         IdentifierNameSyntax or LiteralExpressionSyntax or ThisExpressionSyntax => true,
         MemberAccessExpressionSyntax access => IsPure(access.Expression),
+        ElementAccessExpressionSyntax element => IsPure(element.Expression) && element.ArgumentList.Arguments.All(a => a.RefKindKeyword.RawKind == 0 && IsPure(a.Expression)),
         ParenthesizedExpressionSyntax parenthesized => IsPure(parenthesized.Expression),
         PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.LogicalNotExpression) => IsPure(unary.Operand),
         BinaryExpressionSyntax binary => !binary.IsKind(SyntaxKind.CoalesceExpression) && IsPure(binary.Left) && IsPure(binary.Right),

@@ -127,7 +127,8 @@ internal static class OwnershipTryFinally
                 rebuilt.Add(all[i]);
             }
 
-            rebuilt.Add(tryStatement);
+            // Nothing left to protect once the releases are gone: the release alone ends the scope.
+            rebuilt.Add(moved.Count == 0 ? finallyRelease : tryStatement);
             for (var i = stop; i < all.Count; i++)
             {
                 rebuilt.Add(all[i]);

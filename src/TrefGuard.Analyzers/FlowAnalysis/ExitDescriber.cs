@@ -57,6 +57,16 @@ internal static class ExitDescriber
         }
 
         var anchor = LastSyntax(source);
+
+        // A condition that skips the rest of its statement (the `if` without a jump in its body at the end of a
+        // loop body): the path goes on from the end of that statement, not from the block's last operation.
+        if (source.ConditionKind != ControlFlowConditionKind.None && source.BranchValue is { } skipped
+            && (branch.LeavingRegions.Length > 0 || branch.Destination is null || branch.Destination.Kind == BasicBlockKind.Exit || branch.Destination.Ordinal <= source.Ordinal)
+            && skipped.Syntax.FirstAncestorOrSelf<StatementSyntax>() is { } conditional and not BlockSyntax)
+        {
+            anchor = conditional;
+        }
+
         if (anchor is null && source.Predecessors.Length == 1 && source.Predecessors[0].Source.BranchValue is { } predecessorCondition
             && JumpGuardedBy(predecessorCondition.Syntax) is { } jump)
         {

@@ -457,4 +457,44 @@ public sealed partial class TG0001MissedPutTests
                 """,
         }.RunAsync();
     }
+
+    [Fact]
+    public async Task ConditionalPutAtTheEndOfALoopBody_BecomesOnePut()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Drain(TaskStruct[] tasks, bool[] done)
+                    {
+                        for (var i = 0; i < tasks.Length; i++)
+                        {
+                            var {|#0:r = Tref.GetByTask(tasks[i], PidType.Pid)|};
+                            if (done[i])
+                                r.Put();
+                        }
+                    }
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "end of the block", 12) },
+            FixedCode = """
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Drain(TaskStruct[] tasks, bool[] done)
+                    {
+                        for (var i = 0; i < tasks.Length; i++)
+                        {
+                            var r = Tref.GetByTask(tasks[i], PidType.Pid);
+                            r.Put();
+                        }
+                    }
+                }
+                """,
+        }.RunAsync();
+    }
 }
