@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Operations;
 using TrefGuard.Analyzers.Infrastructure;
 
 namespace TrefGuard.CodeFixes;
@@ -316,7 +315,7 @@ internal static class LockFixSyntax
         return (acquires, excludes, releases);
     }
 
-    /// <summary>Moves a range of statements into a new block, the first statement's leading trivia going to <paramref name="wrapper"/>.</summary>
+    /// <summary>A new block of the statements; the first one's leading trivia stays with the statement that replaces the range.</summary>
     public static BlockSyntax BlockOf(IReadOnlyList<StatementSyntax> statements)
         => SyntaxFactory.Block(statements.Select((s, i) => i == 0 ? s.WithoutLeadingTrivia() : s));
 
@@ -337,21 +336,6 @@ internal static class LockFixSyntax
     public static T Formatted<T>(T node)
         where T : SyntaxNode
         => node.WithAdditionalAnnotations(Formatter.Annotation);
-
-    public static IOperation? Strip(IOperation? operation)
-    {
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation switch
-            {
-                IConversionOperation conversion => conversion.Operand,
-                IParenthesizedOperation parenthesized => parenthesized.Operand,
-                _ => operation,
-            };
-        }
-
-        return operation;
-    }
 
     public static ExpressionSyntax StripParentheses(ExpressionSyntax expression)
     {

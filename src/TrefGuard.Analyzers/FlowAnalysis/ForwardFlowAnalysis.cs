@@ -103,7 +103,7 @@ internal abstract class ForwardFlowAnalysis<TState>
     protected TState? UnwindForException(BasicBlock block, TState state)
     {
         var current = state;
-        for (var region = block.EnclosingRegion; region.EnclosingRegion is { } parent; region = parent)
+        for (var region = block.EnclosingRegion; !IsGraphRoot(region) && region.EnclosingRegion is { } parent; region = parent)
         {
             if (region.Kind != ControlFlowRegionKind.Try)
             {
@@ -347,7 +347,7 @@ internal abstract class ForwardFlowAnalysis<TState>
         {
             edges.Clear();
             finallys.Clear();
-            for (var region = block.EnclosingRegion; region.EnclosingRegion is { } parent; region = parent)
+            for (var region = block.EnclosingRegion; !IsGraphRoot(region) && region.EnclosingRegion is { } parent; region = parent)
             {
                 if (region.Kind != ControlFlowRegionKind.Try)
                 {
@@ -375,6 +375,13 @@ internal abstract class ForwardFlowAnalysis<TState>
             _handlerEdges[block.Ordinal] = edges.Count == 0 ? null : edges.ToArray();
         }
     }
+
+    /// <summary>
+    /// Whether a region is this graph's root. The root of a lambda's or local function's graph is linked to the
+    /// region of the enclosing graph that declares it; walking past it would apply the enclosing graph's finally and
+    /// catch regions, whose block ordinals belong to the other graph.
+    /// </summary>
+    private bool IsGraphRoot(ControlFlowRegion region) => ReferenceEquals(region, Graph.Root);
 
     private static bool HasCatchAll(ControlFlowRegion tryAndCatch)
     {

@@ -12,6 +12,7 @@ namespace TrefGuard.Analyzers.FlowAnalysis;
 internal sealed partial class LockAnalysis
 {
     private ulong[]? _heldBeforeCondition;
+    private ulong[]? _unknownBeforeCondition;
 
     protected override void VisitOperation(IOperation operation, LockState state) => Evaluate(operation, state);
 
@@ -21,7 +22,9 @@ internal sealed partial class LockAnalysis
         {
             // Remembered per block: a finally region run while following the first branch visits other blocks.
             _heldBeforeCondition ??= new ulong[Graph.Blocks.Length];
+            _unknownBeforeCondition ??= new ulong[Graph.Blocks.Length];
             _heldBeforeCondition[block.Ordinal] = state.Held;
+            _unknownBeforeCondition[block.Ordinal] = state.Unknown;
             EvaluateInvocation(invocation, state, conditionalAcquisition: true);
             return;
         }
@@ -31,7 +34,7 @@ internal sealed partial class LockAnalysis
 
     protected override void RefineForCondition(BasicBlock block, IOperation condition, bool conditionValue, LockState state)
     {
-        if (ConditionalAcquisition(condition, out var negated) is not { } invocation || _heldBeforeCondition is null)
+        if (ConditionalAcquisition(condition, out var negated) is not { } invocation || _heldBeforeCondition is null || _unknownBeforeCondition is null)
         {
             return;
         }
@@ -41,6 +44,7 @@ internal sealed partial class LockAnalysis
             // TryEnter returned false: the lock was not taken by it.
             var acquired = AnnotationsOf(invocation).AcquiresLocks;
             state.Held = (state.Held & ~acquired) | (_heldBeforeCondition[block.Ordinal] & acquired);
+            state.Unknown = (state.Unknown & ~acquired) | (_unknownBeforeCondition[block.Ordinal] & acquired);
         }
     }
 

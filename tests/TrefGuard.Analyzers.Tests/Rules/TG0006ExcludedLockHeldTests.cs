@@ -326,6 +326,43 @@ public sealed partial class TG0006ExcludedLockHeldTests
     }
 
     [Fact]
+    public async Task LambdaDeclaredInsideTryAndUsing_IsJudgedOnItsOwnGraph()
+    {
+        // The root region of a lambda's graph is linked to the enclosing graph's regions: the engine must not apply
+        // the enclosing using's finally or try's catch to the lambda's blocks (it used to hang here).
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using TrefGuard;
+
+            class C
+            {
+                void M(TaskTable table, TaskRef r)
+                {
+                    try
+                    {
+                        using (var stream = new System.IO.MemoryStream())
+                        {
+                            Action drop = () =>
+                            {
+                                using var g = table.ReadLock();
+                                Console.WriteLine(r.Task?.Name);
+                                {|#0:r.Put()|};
+                            };
+                            drop();
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        r.Put();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("TaskRef.Put", "tasklist", 14));
+    }
+
+    [Fact]
     public async Task UserLock_VoidEnterAndExit()
     {
         await Verify.VerifyAnalyzerAsync(
