@@ -347,7 +347,7 @@ internal sealed partial class OwnershipAnalysis
         var method = invocation.TargetMethod;
         var annotations = AnnotationsOf(invocation);
         var releasesReceiver = annotations.ReleasesThis || (receiver != 0 && method.Name == "Dispose" && method.Parameters.Length == 0);
-        var storesIntoCollection = invocation.Instance is not null && !annotations.AffectsOwnership && IsCollection(invocation.Instance.Type);
+        var storesIntoCollection = invocation.Instance is not null && !annotations.AffectsOwnership && IsStoringCall(method) && IsCollection(invocation.Instance.Type);
 
         // What the call releases or takes over is not leaked if the call itself throws.
         var consumed = releasesReceiver ? receiver : 0;
@@ -551,6 +551,22 @@ internal sealed partial class OwnershipAnalysis
         }
 
         return annotations;
+    }
+
+    /// <summary>
+    /// A collection method that keeps its argument (Add, Insert, Push, Enqueue, TryAdd, GetOrAdd, …). Lookups such as
+    /// Contains or IndexOf only borrow it: treating them as stores would silence a real leak.
+    /// </summary>
+    private static bool IsStoringCall(IMethodSymbol method)
+    {
+        var name = method.Name;
+        return name.StartsWith("Add", System.StringComparison.Ordinal)
+            || name.StartsWith("Insert", System.StringComparison.Ordinal)
+            || name.StartsWith("Push", System.StringComparison.Ordinal)
+            || name.StartsWith("Enqueue", System.StringComparison.Ordinal)
+            || name.StartsWith("TryAdd", System.StringComparison.Ordinal)
+            || name.StartsWith("TryUpdate", System.StringComparison.Ordinal)
+            || name is "GetOrAdd" or "Append" or "Prepend" or "Set" or "TrySet" or "Write" or "TryWrite" or "Post" or "SendAsync";
     }
 
     private static bool IsCollection(ITypeSymbol? type)

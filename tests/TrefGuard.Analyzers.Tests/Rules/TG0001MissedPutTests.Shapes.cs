@@ -497,4 +497,50 @@ public sealed partial class TG0001MissedPutTests
                 """,
         }.RunAsync();
     }
+
+    [Fact]
+    public async Task CollectionLookup_OnlyBorrows_SoTheLeakIsStillReported()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using TrefGuard;
+
+                class Registry
+                {
+                    private readonly List<TaskRef> _known = new();
+
+                    bool IsKnown(TaskStruct task)
+                    {
+                        var {|#0:r = Tref.GetByTask(task, PidType.Pid)|};
+                        return _known.Contains(r);
+                    }
+
+                    void Remember(TaskStruct task) => _known.Add(Tref.GetByTask(task, PidType.Pid));
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "return", 11) },
+            FixedCode = """
+                using System.Collections.Generic;
+                using TrefGuard;
+
+                class Registry
+                {
+                    private readonly List<TaskRef> _known = new();
+
+                    bool IsKnown(TaskStruct task)
+                    {
+                        var r = Tref.GetByTask(task, PidType.Pid);
+                        var result = _known.Contains(r);
+                        r.Put();
+                        return result;
+                    }
+
+                    void Remember(TaskStruct task) => _known.Add(Tref.GetByTask(task, PidType.Pid));
+                }
+                """,
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
 }
