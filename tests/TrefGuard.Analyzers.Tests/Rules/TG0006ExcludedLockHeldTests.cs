@@ -363,6 +363,32 @@ public sealed partial class TG0006ExcludedLockHeldTests
     }
 
     [Fact]
+    public async Task NestedFunctionsThatHoldTheLockAtEntry_AreJudged()
+    {
+        // Nothing in the method takes a lock; the local function requires it and the lambda receives a guard.
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard;
+            using TrefGuard.Annotations;
+
+            delegate void UnderLock(in TasklistReadGuard g);
+
+            class C
+            {
+                static UnderLock Later(TaskRef r)
+                {
+                    [RequiresLock("tasklist")]
+                    void DropLocked() => {|#0:r.Put()|};
+
+                    return (in TasklistReadGuard g) => {|#1:r.Put()|};
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("TaskRef.Put", "tasklist", 11),
+            Verify.Diagnostic("TG0006").WithLocation(1).WithArguments("TaskRef.Put", "tasklist", 13));
+    }
+
+    [Fact]
     public async Task UserLock_VoidEnterAndExit()
     {
         await Verify.VerifyAnalyzerAsync(
