@@ -77,7 +77,14 @@ public sealed class MissedPutFixer : CodeFixProvider
             ? OwnershipSyntax.InitializerAcquisition(model, declarator, cancellationToken)
             : expression is null ? null : OwnershipSyntax.Strip(model.GetOperation(expression, cancellationToken));
         ISymbol? variable = declarator is not null ? model.GetDeclaredSymbol(declarator, cancellationToken) : null;
-        var valueType = acquisition?.Type ?? (variable as ILocalSymbol)?.Type;
+        if (declarator is null && expression is null
+            && loaded.Root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<ParameterSyntax>() is { } parameter)
+        {
+            // A [TransfersOwnership] parameter: owned from the method's start.
+            variable = model.GetDeclaredSymbol(parameter, cancellationToken);
+        }
+
+        var valueType = acquisition?.Type ?? (variable as ILocalSymbol)?.Type ?? (variable as IParameterSymbol)?.Type;
         var release = OwnershipRelease.Find(loaded.Annotations, model, span.Start, valueType, acquisition);
         if (release is null)
         {

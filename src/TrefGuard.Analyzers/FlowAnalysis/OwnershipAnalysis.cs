@@ -43,10 +43,10 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
-    public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, bool ownsParameters, AnnotationModel annotations, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var analysis = new OwnershipAnalysis(graph, annotations, sink, captured, cancellationToken);
-        var entry = analysis.Prepare(owner);
+        var entry = analysis.Prepare(ownsParameters ? owner : null);
         if (entry is not null)
         {
             analysis.Run(entry);
@@ -54,17 +54,17 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
 
         foreach (var localFunction in graph.LocalFunctions)
         {
-            Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, annotations, captured, sink, cancellationToken);
+            Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, ownsParameters: true, annotations, captured, sink, cancellationToken);
         }
 
         foreach (var lambda in analysis._lambdas)
         {
-            Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, annotations, captured, sink, cancellationToken);
+            Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, ownsParameters: true, annotations, captured, sink, cancellationToken);
         }
     }
 
     /// <summary>Finds the values and variables worth tracking; null when the graph acquires nothing.</summary>
-    private OwnershipState? Prepare(ISymbol owner)
+    private OwnershipState? Prepare(ISymbol? owner)
     {
         foreach (var block in Graph.Blocks)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using TrefGuard.Analyzers.FlowAnalysis;
 using TrefGuard.Analyzers.Infrastructure;
 
@@ -28,17 +29,24 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations)
     {
         DiagnosticSink? sink = null;
+        var ownsParameters = context.OwningSymbol is IMethodSymbol method
+            && annotations.Get(method).HasParameterAnnotation(ParameterAnnotation.TransfersOwnership);
         foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
         {
+            // A [TransfersOwnership] parameter is owned from the start: its method is checked even when it calls
+            // nothing annotated (it may simply drop what it was given).
             var scan = OperationScan.Run(root, annotations);
-            if ((scan.Needs & AnalysisNeeds.Ownership) == 0)
+            if ((scan.Needs & AnalysisNeeds.Ownership) == 0 && !ownsParameters)
             {
                 continue;
             }
 
             sink ??= new DiagnosticSink();
             var graph = context.GetControlFlowGraph(root);
-            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, annotations, scan.Captured, sink, context.CancellationToken);
+
+            // Attributes and parameter defaults are blocks of their own; only the body owns the parameters.
+            var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
+            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, isBody, annotations, scan.Captured, sink, context.CancellationToken);
         }
 
         if (sink is not null)

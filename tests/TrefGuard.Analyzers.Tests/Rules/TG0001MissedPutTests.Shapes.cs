@@ -543,4 +543,86 @@ public sealed partial class TG0001MissedPutTests
             AnalyzerConfig = NoExceptionPaths,
         }.RunAsync();
     }
+
+    [Fact]
+    public async Task TransferredParameter_NotKeptOnEveryPath_IsReportedAtTheParameter_AndFixed()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+                using TrefGuard.Annotations;
+
+                sealed class Mailbox
+                {
+                    private TaskRef? _owner;
+
+                    public bool Adopt([TransfersOwnership] TaskRef {|#0:owner|})
+                    {
+                        if (_owner is not null)
+                            return false;
+                        _owner = owner;
+                        return true;
+                    }
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("owner", "return", 11) },
+            FixedCode = """
+                using TrefGuard;
+                using TrefGuard.Annotations;
+
+                sealed class Mailbox
+                {
+                    private TaskRef? _owner;
+
+                    public bool Adopt([TransfersOwnership] TaskRef owner)
+                    {
+                        if (_owner is not null)
+                        {
+                            owner.Put();
+                            return false;
+                        }
+
+                        _owner = owner;
+                        return true;
+                    }
+                }
+                """,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task UsingDeclarationOfADisposableHandle_ReleasesIt()
+    {
+        await Verify.VerifyAnalyzerAsync("""
+            using System;
+            using TrefGuard.Annotations;
+
+            sealed class Lease : IDisposable
+            {
+                public int Length => 16;
+
+                [ReleasesReference]
+                public void Dispose() { }
+            }
+
+            static class Leases
+            {
+                [AcquiresReference]
+                public static Lease Rent() => new Lease();
+            }
+
+            class Io
+            {
+                static int Size(bool twice)
+                {
+                    using var lease = Leases.Rent();
+                    if (twice)
+                        return lease.Length * 2;
+                    Console.WriteLine(lease.Length);
+                    return lease.Length;
+                }
+            }
+            """);
+    }
 }
