@@ -147,4 +147,61 @@ public sealed class MutationFindingsTests
             reference.AnalyzerDiagnostics.Select(d => d.Id).ToImmutableArray().AsEnumerable(),
             run.AnalyzerDiagnostics.Select(d => d.Id).ToImmutableArray().AsEnumerable());
     }
+
+    /// <summary>
+    /// The walk the flow engine fix (27f73fc) left: OwnershipAnalysis.TryLine, which names the try statement whose
+    /// catch took an exception, still walks <c>EnclosingRegion</c> to null. For a lambda whose own catch-all takes the
+    /// exception, it steps out of the lambda's graph into the enclosing method's try/catch and indexes the lambda's
+    /// blocks with that region's ordinals: IndexOutOfRangeException (AD0001) when the method has more blocks before
+    /// its try than the lambda has in all, and otherwise the wrong try's line in the TG0010 message.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(20)]
+    public async Task LambdaWithItsOwnCatchAllInsideAMethodsTry_NamesTheLambdasTryInTG0010(int statementsBeforeTheTry)
+    {
+        var before = string.Concat(Enumerable.Range(0, statementsBeforeTheTry).Select(i => $"        if (task.Name.Length == {i}) Console.WriteLine({i});\n"));
+        var source = $$"""
+            using System;
+            using TrefGuard;
+
+            class C
+            {
+                void M(TaskStruct task)
+                {
+            {{before}}        try
+                    {
+                        Action a = () =>
+                        {
+                            TaskRef r = TaskRef.None;
+                            try
+                            {
+                                r = Tref.GetByTask(task, PidType.Pid);
+                                Console.WriteLine(r.Nr);
+                                r.Put();
+                            }
+                            catch
+                            {
+                            }
+
+                            Console.WriteLine("after");
+                        };
+                        a();
+                    }
+                    catch
+                    {
+                    }
+                }
+            }
+            """;
+        var lines = source.Split('\n');
+        var lambdaTryLine = Array.FindLastIndex(lines, l => l.Trim() == "try") + 1;
+
+        var run = await AdHocAnalysis.RunAsync([("Test0.cs", source)], [], AdHocAnalysis.AllTrefGuardAnalyzers());
+
+        Assert.True(run.AnalyzerFailures.IsEmpty, string.Join(Environment.NewLine, run.AnalyzerFailures));
+        var leak = Assert.Single(run.AnalyzerDiagnostics, d => d.Id == "TG0010");
+        var message = leak.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(message.Contains($"thrown by the try block on line {lambdaTryLine};", StringComparison.Ordinal), $"expected the lambda's try (line {lambdaTryLine}): {message}");
+    }
 }
