@@ -625,4 +625,70 @@ public sealed partial class TG0001MissedPutTests
             }
             """);
     }
+
+    [Fact]
+    public async Task TemporaryInAnIfCondition_IsBoundBeforeTheIfAndReleasedAfterIt()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using TrefGuard;
+
+                class Root
+                {
+                    static void Announce(TaskTable table)
+                    {
+                        if ({|#0:Tref.GetByPid(table, 1, PidType.Pid)|}.IsAlive)
+                            Console.WriteLine("init is up");
+                    }
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("Tref.GetByPid(table, 1, PidType.Pid)", "end of the statement", 8) },
+            FixedCode = """
+                using System;
+                using TrefGuard;
+
+                class Root
+                {
+                    static void Announce(TaskTable table)
+                    {
+                        var taskRef = Tref.GetByPid(table, 1, PidType.Pid);
+                        if (taskRef.IsAlive)
+                            Console.WriteLine("init is up");
+                        taskRef.Put();
+                    }
+                }
+                """,
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task TemporaryInALoopCondition_IsReported_ButNotHoisted()
+    {
+        // Evaluated once per iteration: binding it once before the loop would change what runs.
+        const string source = """
+            using TrefGuard;
+
+            class Waiter
+            {
+                static int Spin(TaskTable table, int pid)
+                {
+                    var spins = 0;
+                    while ({|#0:Tref.GetByPid(table, pid, PidType.Pid)|}.IsAlive && spins < 10)
+                        spins++;
+                    return spins;
+                }
+            }
+            """;
+        await new Verify.Test
+        {
+            TestCode = source,
+            FixedCode = source,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("Tref.GetByPid(table, pid, PidType.Pid)", "end of the statement", 8) },
+            FixedExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("Tref.GetByPid(table, pid, PidType.Pid)", "end of the statement", 8) },
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
 }
