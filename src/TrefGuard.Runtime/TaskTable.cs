@@ -187,6 +187,7 @@ public sealed class TaskTable
     /// <returns>The guard that holds the lock until disposed.</returns>
     /// <exception cref="TrefDisciplineException">The calling thread already holds this table's lock (TG0006).</exception>
     [AcquiresLock("tasklist")]
+    [ExcludesLock("tasklist")] // the lock does not recurse: taking it again deadlocks, so the analyzer says TG0006
     public TasklistReadGuard ReadLock() => new(this, EnterRead("TaskTable.ReadLock", checkAny: false));
 
     /// <summary>
@@ -196,6 +197,7 @@ public sealed class TaskTable
     /// <returns>The guard that holds the lock until disposed.</returns>
     /// <exception cref="TrefDisciplineException">The calling thread already holds this table's lock (TG0006).</exception>
     [AcquiresLock("tasklist")]
+    [ExcludesLock("tasklist")]
     public TasklistWriteGuard WriteLock() => new(this, EnterWrite("TaskTable.WriteLock", checkAny: false));
 
     /// <summary>

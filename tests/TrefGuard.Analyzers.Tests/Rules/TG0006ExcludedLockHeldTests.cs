@@ -30,6 +30,38 @@ public sealed partial class TG0006ExcludedLockHeldTests
     }
 
     [Fact]
+    public async Task TakingTheLockAgainWhileHoldingIt_IsAnError_InSequenceIsFine()
+    {
+        // ReadLock/WriteLock are [ExcludesLock] too: the lock does not recurse, and the runtime throws TG0006.
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard;
+
+            class C
+            {
+                TaskStruct? Nested(TaskTable table, TaskRef r)
+                {
+                    using var g = table.ReadLock();
+                    using var h = {|#0:table.WriteLock()|};
+                    return g.TaskOf(r);
+                }
+
+                void Sequential(TaskTable table)
+                {
+                    using (table.ReadLock())
+                    {
+                    }
+
+                    using (table.WriteLock())
+                    {
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("TaskTable.WriteLock", "tasklist", 7));
+    }
+
+    [Fact]
     public async Task PutInsideUsingStatement_IsAnError_AfterItIsFine()
     {
         await Verify.VerifyAnalyzerAsync(
