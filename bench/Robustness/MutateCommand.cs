@@ -24,13 +24,14 @@ internal static class MutateCommand
         int HangSeconds,
         DirectoryInfo? Out,
         int ProgressEvery,
+        bool ReanalyzeFixes,
         string CommandLine);
 
     public static int Run(Options options)
     {
         var root = RepositoryRoot();
         var corpus = MutationCorpus.Load(root, options.CostCorpus.Select(d => d.FullName));
-        var runner = new MutationRunner(References(), TimeSpan.FromMilliseconds(options.BudgetMilliseconds), options.WallBudget);
+        var runner = new MutationRunner(References(), TimeSpan.FromMilliseconds(options.BudgetMilliseconds), options.WallBudget, options.ReanalyzeFixes);
         Console.WriteLine(options.CommandLine);
         Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores; load average: {LoadAverage()}");
         foreach (var note in corpus.Notes)
@@ -39,7 +40,7 @@ internal static class MutateCommand
         }
 
         Console.WriteLine($"{corpus.Units.Length} corpus units, {corpus.AnnotationFiles.Length} annotation files; {runner.Analyzers.Length} analyzers ({string.Join(", ", runner.Analyzers.Select(a => a.GetType().Name))}), {runner.Fixers.Length} code fix providers");
-        Console.WriteLine($"budget: {options.BudgetMilliseconds} ms of {(options.WallBudget ? "wall time" : "analyzer execution time (telemetry)")} per variant");
+        Console.WriteLine($"budget: {options.BudgetMilliseconds} ms of {(options.WallBudget ? "wall time" : "the smaller of analyzer execution time (telemetry) and analysis CPU time")} per variant; fix outputs {(options.ReanalyzeFixes ? "re-analyzed" : "not re-analyzed")}");
 
         var settings = options.Only is int only
             ? new MutationSettings(options.Seed, only, 1, null, TimeSpan.FromSeconds(options.HangSeconds))
@@ -82,19 +83,19 @@ internal static class MutateCommand
         }
 
         var slowest = summary.SlowestByAnalyzerTime;
-        Console.WriteLine("RELIABILITY.md row:");
+        Console.WriteLine("RELIABILITY.md row (variants | exceptions | failing variants | slowest: telemetry / analysis CPU / budgeted, ms | command | date):");
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {summary.Ran} | {summary.Exceptions} | {summary.Failed.Count} | {slowest?.AnalyzerTime.TotalMilliseconds:F0} (variant {slowest?.Variant.Index}) | {summary.SlowestByWallTime?.Wall.TotalMilliseconds:F0} | `{options.CommandLine}` | {DateTime.UtcNow:yyyy-MM-dd} |"));
+            $"| {summary.Ran} | {summary.Exceptions} | {summary.Failed.Count} | {slowest?.AnalyzerTime.TotalMilliseconds:F0} / {summary.SlowestByCpuTime?.AnalysisCpuTime.TotalMilliseconds:F0} / {summary.SlowestBudgeted?.Budgeted.TotalMilliseconds:F0} | `{options.CommandLine}` | {DateTime.UtcNow:yyyy-MM-dd} |"));
         return summary.Failed.Count == 0 ? 0 : 1;
     }
 
-    public static int Replay(FileInfo[] files, int budgetMilliseconds, bool wallBudget)
+    public static int Replay(FileInfo[] files, int budgetMilliseconds, bool wallBudget, bool reanalyzeFixes)
     {
         var sources = files.Where(f => f.Extension == ".cs").Select(f => new MutationFile(f.Name, File.ReadAllText(f.FullName))).ToImmutableArray();
         var additional = files.Where(f => f.Extension != ".cs").Select(f => new MutationFile(f.Name, File.ReadAllText(f.FullName))).ToImmutableArray();
         var variant = new MutationVariant(0, 0, "replay", -1, false, ImmutableArray.Create("none: replayed from files"), sources, additional);
-        var runner = new MutationRunner(References(), TimeSpan.FromMilliseconds(budgetMilliseconds), wallBudget);
+        var runner = new MutationRunner(References(), TimeSpan.FromMilliseconds(budgetMilliseconds), wallBudget, reanalyzeFixes);
         var outcome = runner.RunAsync(variant, System.Threading.CancellationToken.None).GetAwaiter().GetResult();
         Console.WriteLine($"wall {outcome.Wall.TotalMilliseconds:F0} ms, analyzers {outcome.AnalyzerTime.TotalMilliseconds:F0} ms, fixes {outcome.FixTime.TotalMilliseconds:F0} ms; {outcome.TrefGuardDiagnostics} TrefGuard diagnostics, {outcome.FixesApplied} fixes applied");
         foreach (var diagnostic in outcome.Diagnostics)

@@ -469,8 +469,11 @@ public static class MutationVariants
         var body = statement.ToString();
         var names = NamesAround(statement);
         var x = names.Count > 0 ? names[random.Next(names.Count)] : "x";
-        var (wrapped, how) = random.Next(9) switch
+        var (wrapped, how) = random.Next(11) switch
         {
+            // Nested graphs inside regions of the enclosing graph: lambdas and local functions in using and foreach.
+            9 => ($"using (var wrappedStream = new System.IO.MemoryStream()) {{ System.Action wrapped = () => {{ {body} }}; wrapped(); }}", "lambda in using"),
+            10 => ($"foreach (var item in new int[0]) {{ void Wrapped() {{ {body} }} Wrapped(); }}", "local function in foreach"),
             0 => ($"try {{ {body} }} finally {{ }}", "try/finally"),
             1 => ($"try {{ {body} }} catch (System.Exception) {{ throw; }}", "try/catch"),
             2 => ($"if ({x} != null) {{ {body} }}", "if"),
