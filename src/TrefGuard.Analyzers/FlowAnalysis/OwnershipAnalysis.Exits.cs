@@ -34,7 +34,7 @@ internal sealed partial class OwnershipAnalysis
         switch (branch.Semantics)
         {
             case ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow:
-                if (IsReporting && !_unwinding)
+                if (IsReporting && !_unwinding && source.BranchValue?.IsImplicit != true)
                 {
                     _unwinding = true;
                     OwnershipState? unwound;
@@ -77,12 +77,26 @@ internal sealed partial class OwnershipAnalysis
 
     protected override OwnershipState OnEnterHandler(OwnershipState state)
     {
-        // What a catch handler still owns, it owns only because an exception was thrown.
+        // What a catch handler still owns, it owns only because an exception was thrown in the try that the block
+        // being left belongs to: remember that try for the message.
+        var tryLine = -1;
         for (var i = 0; i < state.Flags.Length; i++)
         {
             if ((state.Flags[i] & OwnershipFlags.Owned) != 0)
             {
                 state.Flags[i] = (state.Flags[i] & ~OwnershipFlags.Owned) | OwnershipFlags.ExceptionOwned;
+                if (!_handlerTryLines.ContainsKey(i))
+                {
+                    if (tryLine < 0)
+                    {
+                        tryLine = TryLine(CurrentBlock);
+                    }
+
+                    if (tryLine > 0)
+                    {
+                        _handlerTryLines.Add(i, tryLine);
+                    }
+                }
             }
         }
 
@@ -199,7 +213,7 @@ internal sealed partial class OwnershipAnalysis
             }
             else if (!_exceptionLeaks.ContainsKey(value))
             {
-                _exceptionLeaks.Add(value, ("try block", TryLine(exit)));
+                _exceptionLeaks.Add(value, ("try block", _handlerTryLines.TryGetValue(value, out var line) ? line : TryLine(CurrentBlock) is var current and > 0 ? current : exit.Line));
             }
         }
     }
@@ -286,27 +300,34 @@ internal sealed partial class OwnershipAnalysis
         }
     }
 
-    /// <summary>The line of the try statement whose catch handler the current block belongs to.</summary>
-    private int TryLine(ExitDescription exit)
+    /// <summary>The line of the innermost try statement (with catch handlers) around a block of this graph; 0 when none.</summary>
+    private int TryLine(BasicBlock? block)
     {
-        for (var region = CurrentBlock?.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        // A lambda's or local function's graph chains its regions into the enclosing method's: stop at this
+        // graph's root, whose blocks are the only ones this graph has.
+        for (var region = block?.EnclosingRegion; region is not null && region != Graph.Root; region = region.EnclosingRegion)
         {
-            if (region.Kind == ControlFlowRegionKind.TryAndCatch)
+            var tryAndCatch = region.Kind == ControlFlowRegionKind.TryAndCatch ? region
+                : region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion?.Kind == ControlFlowRegionKind.TryAndCatch ? region.EnclosingRegion
+                : null;
+            if (tryAndCatch is null)
             {
-                var tryRegion = region.NestedRegions[0];
-                for (var ordinal = tryRegion.FirstBlockOrdinal; ordinal <= tryRegion.LastBlockOrdinal; ordinal++)
+                continue;
+            }
+
+            var tryRegion = tryAndCatch.NestedRegions[0];
+            for (var ordinal = tryRegion.FirstBlockOrdinal; ordinal <= tryRegion.LastBlockOrdinal && ordinal < Graph.Blocks.Length; ordinal++)
+            {
+                var tryBlock = Graph.Blocks[ordinal];
+                var syntax = tryBlock.Operations.Length > 0 ? tryBlock.Operations[0].Syntax : tryBlock.BranchValue?.Syntax;
+                if (syntax?.FirstAncestorOrSelf<TryStatementSyntax>() is { } tryStatement)
                 {
-                    var block = Graph.Blocks[ordinal];
-                    var syntax = block.Operations.Length > 0 ? block.Operations[0].Syntax : block.BranchValue?.Syntax;
-                    if (syntax?.FirstAncestorOrSelf<TryStatementSyntax>() is { } tryStatement)
-                    {
-                        return ExitDescriber.LineOf(tryStatement.TryKeyword);
-                    }
+                    return ExitDescriber.LineOf(tryStatement.TryKeyword);
                 }
             }
         }
 
-        return exit.Line;
+        return 0;
     }
 
     /// <summary>The paths that leak one value, and what else may be true of it there.</summary>

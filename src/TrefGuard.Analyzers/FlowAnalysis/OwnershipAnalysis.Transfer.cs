@@ -524,7 +524,9 @@ internal sealed partial class OwnershipAnalysis
             consumed |= values;
         }
 
-        if (IsReporting)
+        // The compiler's own `throw new SwitchExpressionException()` after an exhaustive switch expression is no
+        // path users can take.
+        if (IsReporting && !creation.IsImplicit)
         {
             NoteThrowPoint(creation, consumed, state);
         }

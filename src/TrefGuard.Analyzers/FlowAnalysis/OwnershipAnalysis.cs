@@ -29,6 +29,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
     private readonly Dictionary<int, LeakRecord> _leaks = new();
     private readonly Dictionary<int, (string What, int Line)> _exceptionLeaks = new();
+    private readonly Dictionary<int, int> _handlerTryLines = new();
     private ulong _acquired;
     private bool _unwinding;
     private ulong _lastNullTested;

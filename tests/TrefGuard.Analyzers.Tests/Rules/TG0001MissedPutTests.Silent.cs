@@ -380,6 +380,89 @@ public sealed partial class TG0001MissedPutTests
                 static Owner Retarget(Owner owner, TaskStruct task) => owner with { Ref = Tref.GetByTask(task, PidType.Pid) };
             }
             """,
+        ["PinnedUnderTheReadLockAndPutAfterIt"] = """
+            using TrefGuard;
+
+            class Proc
+            {
+                static int Pid(TaskTable table, TaskRef r)
+                {
+                    TaskStruct? pinned;
+                    using (var guard = table.ReadLock())
+                    {
+                        pinned = guard.TaskOf(r)?.Get();
+                    }
+
+                    if (pinned is null)
+                        return 0;
+                    var pid = pinned.Pid;
+                    pinned.Put();
+                    return pid;
+                }
+            }
+            """,
+        ["AsyncTryFinallyWithAwait"] = """
+            using System.Threading.Tasks;
+            using TrefGuard;
+
+            class Watcher
+            {
+                static async Task<int> PidLaterAsync(TaskRef r)
+                {
+                    var task = r.GetTask();
+                    try
+                    {
+                        await Task.Delay(1);
+                        return task?.Pid ?? 0;
+                    }
+                    finally
+                    {
+                        task?.Put();
+                    }
+                }
+            }
+            """,
+        ["SwitchCaseWithGuardAndPatterns"] = """
+            using TrefGuard;
+
+            class Proc
+            {
+                static bool Alive(object o)
+                {
+                    switch (o)
+                    {
+                        case TaskRef r when r.IsAlive:
+                            var task = r.GetTask();
+                            if (task is { HasExited: false } running)
+                            {
+                                running.Put();
+                                return true;
+                            }
+
+                            task?.Put();
+                            return false;
+                        default:
+                            return false;
+                    }
+                }
+            }
+            """,
+        ["LinqLambdasOwnTheirReferences"] = """
+            using System.Collections.Generic;
+            using System.Linq;
+            using TrefGuard;
+
+            class Scan
+            {
+                static int Alive(IEnumerable<TaskStruct> tasks)
+                    => tasks.Select(t => Tref.GetByTask(t, PidType.Pid)).Count(r =>
+                    {
+                        var alive = r.IsAlive;
+                        r.Put();
+                        return alive;
+                    });
+            }
+            """,
         ["IdentityCompareIsAPeek"] = """
             using TrefGuard;
 

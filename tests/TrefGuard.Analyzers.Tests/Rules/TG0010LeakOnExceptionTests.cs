@@ -656,6 +656,24 @@ public sealed class TG0010LeakOnExceptionTests
                 }
             }
             """,
+        ["ExhaustiveSwitchExpression"] = """
+            using TrefGuard;
+
+            class Ps
+            {
+                static int Nr(TaskStruct task, int k)
+                {
+                    var r = Tref.GetByTask(task, PidType.Pid);
+                    var n = k switch
+                    {
+                        0 => r.Nr,
+                        _ => -1,
+                    };
+                    r.Put();
+                    return n;
+                }
+            }
+            """,
         ["NothingCanThrowWhileOwned"] = """
             using TrefGuard;
 
