@@ -24,7 +24,7 @@ internal static class OwnershipBinding
     public static bool TryApply(SyntaxEditor editor, SemanticModel model, ExpressionSyntax acquisition, OwnershipRelease release, ITypeSymbol? valueType, bool mayBeNull, CancellationToken cancellationToken)
     {
         var statement = OwnershipSyntax.EnclosingStatement(acquisition);
-        SyntaxNode container = statement ?? (SyntaxNode?)acquisition.FirstAncestorOrSelf<ArrowExpressionClauseSyntax>() ?? acquisition.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>()!;
+        SyntaxNode? container = statement ?? ExpressionBody(acquisition);
         if (container is null || !CanHoist(model, acquisition, container, cancellationToken))
         {
             return false;
@@ -80,7 +80,7 @@ internal static class OwnershipBinding
     public static bool TryBindDiscarded(SyntaxEditor editor, SemanticModel model, ExpressionSyntax acquisition, OwnershipRelease release, ITypeSymbol? valueType, bool mayBeNull, CancellationToken cancellationToken)
     {
         var statement = OwnershipSyntax.EnclosingStatement(acquisition);
-        SyntaxNode? container = statement ?? (SyntaxNode?)acquisition.FirstAncestorOrSelf<ArrowExpressionClauseSyntax>() ?? acquisition.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>();
+        SyntaxNode? container = statement ?? ExpressionBody(acquisition);
         if (container is null)
         {
             return false;
@@ -106,6 +106,10 @@ internal static class OwnershipBinding
 
         return statement is null && ReplaceBody(editor, container, OwnershipSyntax.Block(statements));
     }
+
+    /// <summary>The innermost expression body around an expression: a member's <c>=&gt;</c> clause or a lambda.</summary>
+    private static SyntaxNode? ExpressionBody(SyntaxNode node)
+        => node.FirstAncestorOrSelf<SyntaxNode>(n => n is ArrowExpressionClauseSyntax or AnonymousFunctionExpressionSyntax);
 
     private static bool TryBindStatement(SyntaxEditor editor, SemanticModel model, StatementSyntax statement, ExpressionSyntax acquisition, ExpressionSyntax replacement, StatementSyntax declaration, StatementSyntax releaseStatement, HashSet<string> reserved, CancellationToken cancellationToken)
     {
@@ -232,7 +236,12 @@ internal static class OwnershipBinding
         switch (container)
         {
             case AnonymousFunctionExpressionSyntax lambda:
-                editor.ReplaceNode(lambda, lambda.WithBody(block).WithAdditionalAnnotations(Formatter.Annotation));
+                // An expression lambda sits on one line, which the formatter would keep: start the block on its own.
+                var lambdaBlock = block
+                    .WithOpenBraceToken(block.OpenBraceToken.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))
+                    .WithStatements(SyntaxFactory.List(block.Statements.Select(st => st.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))))
+                    .WithCloseBraceToken(block.CloseBraceToken.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+                editor.ReplaceNode(lambda, lambda.WithBody(lambdaBlock).WithAdditionalAnnotations(Formatter.Annotation));
                 return true;
             case ArrowExpressionClauseSyntax { Parent: BaseMethodDeclarationSyntax method }:
                 editor.ReplaceNode(method, method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block).WithAdditionalAnnotations(Formatter.Annotation));

@@ -413,6 +413,37 @@ public sealed class TG0008DiscardedAcquisitionTests
     }
 
     [Fact]
+    public async Task ExpressionLambda_BecomesABlockLambda()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using TrefGuard;
+
+                class Timers
+                {
+                    static Action<TaskStruct> Toucher() => task => {|#0:Tref.GetByTask(task, PidType.Pid)|};
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0008").WithLocation(0).WithArguments("Tref.GetByTask") },
+            FixedCode = """
+                using System;
+                using TrefGuard;
+
+                class Timers
+                {
+                    static Action<TaskStruct> Toucher() => task =>
+                    {
+                        var taskRef = Tref.GetByTask(task, PidType.Pid);
+                        taskRef.Put();
+                    };
+                }
+                """,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task UsedOnlyInsideItsStatement_IsAMissedPutNotADiscard()
     {
         await new Verify.Test
