@@ -21,7 +21,7 @@ public sealed class DoublePutFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.DoublePut);
 
-    public override FixAllProvider GetFixAllProvider() => OwnershipFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Ownership;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

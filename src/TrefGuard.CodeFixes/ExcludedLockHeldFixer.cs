@@ -33,7 +33,7 @@ public sealed class ExcludedLockHeldFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.ExcludedLockHeld);
 
-    public override FixAllProvider GetFixAllProvider() => LockFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Locks;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

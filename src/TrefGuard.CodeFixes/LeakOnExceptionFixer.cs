@@ -16,7 +16,7 @@ public sealed class LeakOnExceptionFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.LeakOnException);
 
-    public override FixAllProvider GetFixAllProvider() => OwnershipFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Ownership;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

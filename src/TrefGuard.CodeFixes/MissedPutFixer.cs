@@ -39,7 +39,7 @@ public sealed class MissedPutFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.MissedPut);
 
-    public override FixAllProvider GetFixAllProvider() => OwnershipFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Ownership;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

@@ -27,7 +27,7 @@ public sealed class TaskUsedAfterUnlockFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.TaskUsedAfterUnlock);
 
-    public override FixAllProvider GetFixAllProvider() => LockFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Locks;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

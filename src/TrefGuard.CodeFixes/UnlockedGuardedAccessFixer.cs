@@ -39,7 +39,7 @@ public sealed class UnlockedGuardedAccessFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.UnlockedGuardedAccess);
 
-    public override FixAllProvider GetFixAllProvider() => LockFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Locks;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

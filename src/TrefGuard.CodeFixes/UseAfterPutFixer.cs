@@ -27,7 +27,7 @@ public sealed class UseAfterPutFixer : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.UseAfterPut);
 
-    public override FixAllProvider GetFixAllProvider() => OwnershipFixAllProvider.Instance;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAllProvider.Ownership;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
