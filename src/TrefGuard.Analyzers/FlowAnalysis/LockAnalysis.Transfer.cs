@@ -74,11 +74,11 @@ internal sealed partial class LockAnalysis
     private IInvocationOperation? ConditionalAcquisition(IOperation condition, out bool negated)
     {
         negated = false;
-        condition = Strip(condition);
+        condition = OperationHelpers.WithoutConversions(condition);
         while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
         {
             negated = !negated;
-            condition = Strip(not.Operand);
+            condition = OperationHelpers.WithoutConversions(not.Operand);
         }
 
         return condition is IInvocationOperation invocation
@@ -276,7 +276,7 @@ internal sealed partial class LockAnalysis
         var released = annotations.ReleasesLocks;
         if (isDispose && instance is not null)
         {
-            released |= receiver.Guard != 0 || TrackedSlot(instance) >= 0 ? receiver.Guard : _guardTypes.LocksOf(Strip(instance).Type);
+            released |= receiver.Guard != 0 || TrackedSlot(instance) >= 0 ? receiver.Guard : _guardTypes.LocksOf(OperationHelpers.WithoutConversions(instance).Type);
         }
 
         if (released != 0)
@@ -407,7 +407,7 @@ internal sealed partial class LockAnalysis
     private static bool IsIdentityComparison(IMethodSymbol method)
         => method.IsStatic && method.ContainingType?.SpecialType == SpecialType.System_Object && method.Name is "ReferenceEquals" or "Equals";
 
-    private int TrackedSlot(IOperation operation) => Strip(operation) switch
+    private int TrackedSlot(IOperation operation) => OperationHelpers.WithoutConversions(operation) switch
     {
         ILocalReferenceOperation local => VariableSlot(local.Local),
         IParameterReferenceOperation parameter => VariableSlot(parameter.Parameter),
@@ -435,13 +435,13 @@ internal sealed partial class LockAnalysis
         switch (_owner)
         {
             case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
-                return !member.IsStatic && instance is not null && Strip(instance) is IInstanceReferenceOperation
+                return !member.IsStatic && instance is not null && OperationHelpers.WithoutConversions(instance) is IInstanceReferenceOperation
                     && SymbolEqualityComparer.Default.Equals(constructor.ContainingType, type);
             case IMethodSymbol { MethodKind: MethodKind.StaticConstructor } staticConstructor:
                 return member.IsStatic && SymbolEqualityComparer.Default.Equals(staticConstructor.ContainingType, type);
             case IFieldSymbol or IPropertySymbol:
                 return SymbolEqualityComparer.Default.Equals(_owner.ContainingType, type)
-                    && (member.IsStatic || (instance is not null && Strip(instance) is IInstanceReferenceOperation));
+                    && (member.IsStatic || (instance is not null && OperationHelpers.WithoutConversions(instance) is IInstanceReferenceOperation));
             default:
                 return false;
         }
@@ -506,7 +506,7 @@ internal sealed partial class LockAnalysis
 
         var id = FirstBit(stale);
         var lockName = _annotations.GetLockName(id);
-        var syntax = Strip(use).Syntax;
+        var syntax = OperationHelpers.WithoutConversions(use).Syntax;
         var variable = syntax.ToString();
         _sink.Add(Diagnostic.Create(
             Descriptors.TG0009_TaskUsedAfterUnlock,
@@ -527,7 +527,7 @@ internal sealed partial class LockAnalysis
     {
         state.Held |= locks;
         state.Unknown &= ~locks;
-        foreach (var id in Bits(locks))
+        foreach (var id in BitMask.Bits(locks))
         {
             if (id < state.TakenLine.Length)
             {
@@ -540,7 +540,7 @@ internal sealed partial class LockAnalysis
     {
         state.Held &= ~locks;
         state.Unknown &= ~locks;
-        foreach (var id in Bits(locks))
+        foreach (var id in BitMask.Bits(locks))
         {
             if (id < state.ReleasedLine.Length)
             {
@@ -592,7 +592,7 @@ internal sealed partial class LockAnalysis
 
     private static int FirstBit(ulong mask)
     {
-        foreach (var id in Bits(mask))
+        foreach (var id in BitMask.Bits(mask))
         {
             return id;
         }

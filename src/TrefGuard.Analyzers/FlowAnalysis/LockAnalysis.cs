@@ -126,7 +126,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         };
         foreach (var (locks, line) in heldLines)
         {
-            foreach (var id in Bits(locks))
+            foreach (var id in BitMask.Bits(locks))
             {
                 if (id < state.TakenLine.Length && state.TakenLine[id] == 0)
                 {
@@ -220,7 +220,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         var method = invocation.TargetMethod;
         var annotations = _annotations.Get(method);
         if (annotations.IsEmpty && method.ContainingType?.TypeKind == TypeKind.Interface && invocation.Instance is { } instance
-            && Strip(instance).Type is { } receiverType && receiverType.FindImplementationForInterfaceMember(method) is { } implementation)
+            && OperationHelpers.WithoutConversions(instance).Type is { } receiverType && receiverType.FindImplementationForInterfaceMember(method) is { } implementation)
         {
             annotations = _annotations.Get(implementation);
         }
@@ -228,58 +228,5 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         return annotations;
     }
 
-    private static IOperation Strip(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
 
-    private static BitEnumerator Bits(ulong bits) => new(bits);
-
-    /// <summary>Enumerates the set bits of a mask without allocating.</summary>
-    private struct BitEnumerator
-    {
-        private ulong _remaining;
-
-        public BitEnumerator(ulong bits)
-        {
-            _remaining = bits;
-            Current = -1;
-        }
-
-        public int Current { get; private set; }
-
-        public BitEnumerator GetEnumerator() => this;
-
-        public bool MoveNext()
-        {
-            if (_remaining == 0)
-            {
-                return false;
-            }
-
-            var lowest = _remaining & (~_remaining + 1);
-            _remaining &= _remaining - 1;
-            var index = 0;
-            while ((lowest >>= 1) != 0)
-            {
-                index++;
-            }
-
-            Current = index;
-            return true;
-        }
-    }
 }

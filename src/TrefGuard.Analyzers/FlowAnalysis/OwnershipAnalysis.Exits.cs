@@ -182,7 +182,7 @@ internal sealed partial class OwnershipAnalysis
     private void LoseValues(ulong lost, OwnershipState state, ExitDescription exit)
     {
         NoteLeaks(lost, state, exit);
-        foreach (var value in Bits(lost))
+        foreach (var value in BitMask.Bits(lost))
         {
             state.Flags[value] = (state.Flags[value] & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Escaped;
         }
@@ -196,7 +196,7 @@ internal sealed partial class OwnershipAnalysis
             return;
         }
 
-        foreach (var value in Bits(lost))
+        foreach (var value in BitMask.Bits(lost))
         {
             var flags = state.Flags[value];
             if ((flags & OwnershipFlags.Owned) != 0)
@@ -291,7 +291,7 @@ internal sealed partial class OwnershipAnalysis
 
     private void NoteExceptionLeaks(ulong values, string what, int line)
     {
-        foreach (var value in Bits(values))
+        foreach (var value in BitMask.Bits(values))
         {
             if (!_exceptionLeaks.ContainsKey(value))
             {

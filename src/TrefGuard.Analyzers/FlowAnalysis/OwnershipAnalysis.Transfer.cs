@@ -61,7 +61,7 @@ internal sealed partial class OwnershipAnalysis
         var isNull = conditionValue != _lastNullTestIsNegated;
         if (isNull)
         {
-            foreach (var value in Bits(_lastNullTested))
+            foreach (var value in BitMask.Bits(_lastNullTested))
             {
                 if ((state.Flags[value] & OwnershipFlags.Owned) != 0)
                 {
@@ -73,7 +73,7 @@ internal sealed partial class OwnershipAnalysis
 
     private void EvaluateCondition(IOperation condition, OwnershipState state, bool negated)
     {
-        condition = Strip(condition);
+        condition = OperationHelpers.WithoutConversions(condition);
         switch (condition)
         {
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
@@ -154,7 +154,7 @@ internal sealed partial class OwnershipAnalysis
 
     private static bool IsNullConstant(IOperation operation)
     {
-        operation = Strip(operation);
+        operation = OperationHelpers.WithoutConversions(operation);
         return operation.ConstantValue.HasValue && operation.ConstantValue.Value is null;
     }
 
@@ -429,7 +429,7 @@ internal sealed partial class OwnershipAnalysis
     /// </summary>
     private static bool StoresThroughRef(IInvocationOperation invocation, int index)
     {
-        var argumentType = Strip(invocation.Arguments[index].Value).Type;
+        var argumentType = OperationHelpers.WithoutConversions(invocation.Arguments[index].Value).Type;
         if (argumentType is null)
         {
             return false;
@@ -438,7 +438,7 @@ internal sealed partial class OwnershipAnalysis
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter is { RefKind: RefKind.Ref } parameter && Fits(argumentType, parameter.Type)
-                && Strip(argument.Value) is not (ILocalReferenceOperation or IParameterReferenceOperation))
+                && OperationHelpers.WithoutConversions(argument.Value) is not (ILocalReferenceOperation or IParameterReferenceOperation))
             {
                 return true;
             }
@@ -473,14 +473,14 @@ internal sealed partial class OwnershipAnalysis
         }
 
         ulong aliased = 0;
-        if (receiver != 0 && invocation.Instance is { } instance && Fits(Strip(instance).Type, returnType))
+        if (receiver != 0 && invocation.Instance is { } instance && Fits(OperationHelpers.WithoutConversions(instance).Type, returnType))
         {
             aliased |= receiver;
         }
 
         for (var i = 0; i < argumentValues.Length; i++)
         {
-            if (argumentValues[i] != 0 && Fits(Strip(invocation.Arguments[i].Value).Type, returnType))
+            if (argumentValues[i] != 0 && Fits(OperationHelpers.WithoutConversions(invocation.Arguments[i].Value).Type, returnType))
             {
                 aliased |= argumentValues[i];
             }
@@ -547,7 +547,7 @@ internal sealed partial class OwnershipAnalysis
         var method = invocation.TargetMethod;
         var annotations = _annotations.Get(method);
         if (annotations.IsEmpty && method.ContainingType?.TypeKind == TypeKind.Interface && invocation.Instance is { } instance
-            && Strip(instance).Type is { } receiverType && receiverType.FindImplementationForInterfaceMember(method) is { } implementation)
+            && OperationHelpers.WithoutConversions(instance).Type is { } receiverType && receiverType.FindImplementationForInterfaceMember(method) is { } implementation)
         {
             annotations = _annotations.Get(implementation);
         }
@@ -606,7 +606,7 @@ internal sealed partial class OwnershipAnalysis
     private void Release(ulong values, IOperation release, OwnershipState state)
     {
         var line = ExitDescriber.LineOf(release.Syntax);
-        foreach (var value in Bits(values))
+        foreach (var value in BitMask.Bits(values))
         {
             var flags = state.Flags[value];
             if ((flags & OwnershipFlags.Released) != 0 && IsReporting)
@@ -633,7 +633,7 @@ internal sealed partial class OwnershipAnalysis
             return;
         }
 
-        foreach (var value in Bits(values))
+        foreach (var value in BitMask.Bits(values))
         {
             if ((state.Flags[value] & OwnershipFlags.Released) != 0)
             {
@@ -649,7 +649,7 @@ internal sealed partial class OwnershipAnalysis
 
     private static void Escape(ulong values, OwnershipState state)
     {
-        foreach (var value in Bits(values))
+        foreach (var value in BitMask.Bits(values))
         {
             var flags = state.Flags[value];
             if ((flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) != 0)
@@ -661,7 +661,7 @@ internal sealed partial class OwnershipAnalysis
 
     private void NameValues(ulong values, string name, VariableDeclaratorSyntax? declarator)
     {
-        foreach (var value in Bits(values))
+        foreach (var value in BitMask.Bits(values))
         {
             var info = _values[value];
             if (!info.NameFromVariable)
@@ -683,10 +683,10 @@ internal sealed partial class OwnershipAnalysis
             return null;
         }
 
-        var discarded = Strip(statement.Operation);
+        var discarded = OperationHelpers.WithoutConversions(statement.Operation);
         if (discarded is ISimpleAssignmentOperation { Target: IDiscardOperation } discard)
         {
-            discarded = Strip(discard.Value);
+            discarded = OperationHelpers.WithoutConversions(discard.Value);
         }
 
         return IsAcquisition(discarded) ? discarded : null;
@@ -700,40 +700,5 @@ internal sealed partial class OwnershipAnalysis
         _ => operation.Syntax.ToString(),
     };
 
-    private static BitEnumerator Bits(ulong bits) => new(bits);
 
-    /// <summary>Enumerates the set bits of a mask without allocating.</summary>
-    private struct BitEnumerator
-    {
-        private ulong _remaining;
-
-        public BitEnumerator(ulong bits)
-        {
-            _remaining = bits;
-            Current = -1;
-        }
-
-        public int Current { get; private set; }
-
-        public BitEnumerator GetEnumerator() => this;
-
-        public bool MoveNext()
-        {
-            if (_remaining == 0)
-            {
-                return false;
-            }
-
-            var lowest = _remaining & (~_remaining + 1);
-            _remaining &= _remaining - 1;
-            var index = 0;
-            while ((lowest >>= 1) != 0)
-            {
-                index++;
-            }
-
-            Current = index;
-            return true;
-        }
-    }
 }

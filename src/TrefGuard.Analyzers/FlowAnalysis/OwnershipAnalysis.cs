@@ -190,7 +190,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
 
     private bool MayCarryValue(IOperation value)
     {
-        value = Strip(value);
+        value = OperationHelpers.WithoutConversions(value);
         return value is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation
             || IsAcquisition(value);
     }
@@ -203,21 +203,4 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         _ => false,
     };
 
-    private static IOperation Strip(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
 }

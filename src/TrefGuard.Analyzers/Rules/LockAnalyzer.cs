@@ -76,7 +76,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
 
         // An interface call whose implementation carries the annotations, as the analysis resolves it.
         if (operation is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface, Instance: { } instance } call
-            && StripConversions(instance).Type?.FindImplementationForInterfaceMember(call.TargetMethod) is { } implementation
+            && instance.WithoutConversions().Type?.FindImplementationForInterfaceMember(call.TargetMethod) is { } implementation
             && annotations.Get(implementation) is var implemented
             && (implemented.AcquiresLocks | implemented.AssertsLocks | implemented.ReleasesLocks | implemented.RequiresLocks) != 0)
         {
@@ -104,16 +104,6 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
         }
 
         return false;
-    }
-
-    private static IOperation StripConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
