@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -24,10 +25,15 @@ internal sealed class AnnotationModel
 
     private readonly INamedTypeSymbol?[] _attributeTypes;
     private readonly ImmutableDictionary<ISymbol, ImmutableArray<ExternalAnnotation>> _external;
-    private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(SymbolEqualityComparer.Default);
+    // Keyed by reference: a compilation hands out one symbol object per definition, so this is the symbol equality
+    // that matters at a fraction of SymbolEqualityComparer's cost; a second object for one definition would only be
+    // computed twice.
+    private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(ReferenceComparer.Instance);
+    private readonly ConditionalWeakTable<IOperation, OperationScan> _scans = new();
     private readonly ConcurrentDictionary<string, int> _lockIds = new(System.StringComparer.Ordinal);
     private readonly object _lockNamesGate = new();
     private string[] _lockNames = System.Array.Empty<string>();
+    private MemberAnnotations? _lockStatement;
 
     private AnnotationModel(Compilation compilation, INamedTypeSymbol?[] attributeTypes, ImmutableDictionary<ISymbol, ImmutableArray<ExternalAnnotation>> external, ImmutableArray<ExternalAnnotationError> errors)
     {
@@ -59,6 +65,13 @@ internal sealed class AnnotationModel
 
     private static AnnotationModel? Create(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
     {
+        // The common case for a compilation that does not use TrefGuard: one namespace lookup instead of a type
+        // lookup per attribute in every referenced assembly.
+        if (!HasAnnotationsNamespace(compilation) && !HasAnnotationsFile(options))
+        {
+            return null;
+        }
+
         var kinds = (AnnotationKind[])System.Enum.GetValues(typeof(AnnotationKind));
         var attributeTypes = new INamedTypeSymbol?[kinds.Length];
         var anyAttribute = false;
@@ -92,6 +105,61 @@ internal sealed class AnnotationModel
         return new AnnotationModel(compilation, attributeTypes, external, errors?.ToImmutableArray() ?? ImmutableArray<ExternalAnnotationError>.Empty);
     }
 
+    private static bool HasAnnotationsNamespace(Compilation compilation)
+    {
+        var level = new List<INamespaceSymbol> { compilation.GlobalNamespace };
+        foreach (var part in AnnotationsNamespace.Split('.'))
+        {
+            var next = new List<INamespaceSymbol>(1);
+            foreach (var ns in level)
+            {
+                foreach (var member in ns.GetMembers(part))
+                {
+                    if (member is INamespaceSymbol child)
+                    {
+                        next.Add(child);
+                    }
+                }
+            }
+
+            if (next.Count == 0)
+            {
+                return false;
+            }
+
+            level = next;
+        }
+
+        return true;
+    }
+
+    private static bool HasAnnotationsFile(AnalyzerOptions options)
+    {
+        foreach (var file in options.AdditionalFiles)
+        {
+            if (ExternalAnnotations.IsAnnotationsFile(file))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The gate's scan of a root operation, made once and shared by every analyzer of the compilation.</summary>
+    internal OperationScan GetOrAddScan(IOperation root, Func<IOperation, AnnotationModel, OperationScan> scan)
+    {
+        if (_scans.TryGetValue(root, out var existing))
+        {
+            return existing;
+        }
+
+        var created = scan(root, this);
+
+        // Analyzers run concurrently: whichever scan was stored first is the one every analyzer uses.
+        return _scans.GetValue(root, _ => created);
+    }
+
     /// <summary>The annotations of a method, property, field or event (by its original definition).</summary>
     public MemberAnnotations Get(ISymbol member)
     {
@@ -103,6 +171,13 @@ internal sealed class AnnotationModel
 
         return _members.GetOrAdd(key, Compute(key));
     }
+
+    /// <summary>
+    /// What a <c>lock</c> statement does, by the annotations of the members its lowering calls (Monitor.Enter/Exit, or
+    /// Lock.EnterScope and its scope's Dispose): the operation tree shows a lock statement, only the control flow
+    /// graph shows those calls.
+    /// </summary>
+    public MemberAnnotations LockStatement => _lockStatement ??= ComputeLockStatement();
 
     /// <summary>The small id of a lock name, stable for this compilation.</summary>
     public int GetLockId(string name)
@@ -151,6 +226,33 @@ internal sealed class AnnotationModel
         }
 
         return "?";
+    }
+
+    private MemberAnnotations ComputeLockStatement()
+    {
+        var union = new MemberAnnotations();
+        foreach (var (typeName, memberNames) in new[] { ("System.Threading.Monitor", new[] { "Enter", "Exit" }), ("System.Threading.Lock", new[] { "EnterScope" }), ("System.Threading.Lock+Scope", new[] { "Dispose" }) })
+        {
+            if (Compilation.GetTypeByMetadataName(typeName) is not { } type)
+            {
+                continue;
+            }
+
+            foreach (var name in memberNames)
+            {
+                foreach (var member in type.GetMembers(name))
+                {
+                    var annotations = Get(member);
+                    union.AcquiresLocks |= annotations.AcquiresLocks;
+                    union.ReleasesLocks |= annotations.ReleasesLocks;
+                    union.RequiresLocks |= annotations.RequiresLocks;
+                    union.ExcludesLocks |= annotations.ExcludesLocks;
+                    union.AssertsLocks |= annotations.AssertsLocks;
+                }
+            }
+        }
+
+        return union.IsEmpty ? MemberAnnotations.Empty : union;
     }
 
     private MemberAnnotations Compute(ISymbol member)
@@ -291,6 +393,15 @@ internal sealed class AnnotationModel
                 result.AssertsLocks |= lockBit;
                 break;
         }
+    }
+
+    private sealed class ReferenceComparer : IEqualityComparer<ISymbol>
+    {
+        public static readonly ReferenceComparer Instance = new();
+
+        public bool Equals(ISymbol? x, ISymbol? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(ISymbol obj) => RuntimeHelpers.GetHashCode(obj);
     }
 
     private static void SetParameter(ref ParameterAnnotation[]? parameters, int ordinal, int count, ParameterAnnotation flag)

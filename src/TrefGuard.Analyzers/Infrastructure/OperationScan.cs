@@ -11,13 +11,24 @@ internal enum AnalysisNeeds
 {
     None = 0,
     Ownership = 1,
+
+    /// <summary>The block touches a member with any lock annotation, [ExcludesLock] included.</summary>
     Locks = 2,
     Slots = 4,
+
+    /// <summary>
+    /// The block touches a member that takes, asserts, releases or requires a lock, or is guarded by one (an interface
+    /// call counts with its receiver's implementation, as the lock analysis resolves it), or has a <c>lock</c>
+    /// statement whose lowering calls such a member. Without it, every lock the block meets is
+    /// only excluded: nothing is held in it unless its owner, or one of its nested functions, starts with a lock held.
+    /// </summary>
+    LockState = 8,
 }
 
 /// <summary>
 /// One walk over an operation block's tree: which annotated members it touches, and which variables lambdas or
-/// local functions capture (the flow analyses cannot follow those, so they leave them alone).
+/// local functions capture (the flow analyses cannot follow those, so they leave them alone). Every TrefGuard
+/// analyzer gates on it, so the result is cached per root operation: the analyzers of one compilation share one walk.
 /// </summary>
 internal sealed class OperationScan
 {
@@ -36,40 +47,69 @@ internal sealed class OperationScan
     /// <summary>Whether any annotated member appears in a lambda or local function (which runs on its own terms).</summary>
     public bool HasNestedFunctions { get; private set; }
 
-    public static OperationScan Run(IOperation root, AnnotationModel annotations)
+    /// <summary>
+    /// The scan of the whole tree <paramref name="block"/> belongs to (its root: a method body with its initializers,
+    /// a field initializer, …), which is what the block's control flow graph covers.
+    /// </summary>
+    public static OperationScan Run(IOperation block, AnnotationModel annotations)
     {
-        var scan = new OperationScan(annotations);
-        scan.Walk(root, nestedFunction: null);
-        return scan;
+        var root = block;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        return annotations.GetOrAddScan(root, static (root, annotations) =>
+        {
+            var scan = new OperationScan(annotations);
+            scan.Walk(root, nestedFunction: null);
+            return scan;
+        });
     }
 
     private void Walk(IOperation operation, ISymbol? nestedFunction)
     {
-        switch (operation)
+        // Dispatch on the kind, not on interface type tests: this runs for every operation of every method.
+        switch (operation.Kind)
         {
-            case IInvocationOperation invocation:
-                Note(_annotations.Get(invocation.TargetMethod));
+            case OperationKind.Invocation:
+                NoteInvocation((IInvocationOperation)operation);
                 break;
-            case IPropertyReferenceOperation property:
-                Note(_annotations.Get(property.Property));
+            case OperationKind.Lock:
+                Note(_annotations.LockStatement);
                 break;
-            case IFieldReferenceOperation field:
-                Note(_annotations.Get(field.Field));
+            case OperationKind.PropertyReference:
+                Note(_annotations.Get(((IPropertyReferenceOperation)operation).Property));
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor }:
+            case OperationKind.FieldReference:
+                Note(_annotations.Get(((IFieldReferenceOperation)operation).Field));
+                break;
+            case OperationKind.ObjectCreation when ((IObjectCreationOperation)operation).Constructor is { } constructor:
                 Note(_annotations.Get(constructor));
                 break;
-            case ILocalReferenceOperation local when nestedFunction is not null && !SymbolEqualityComparer.Default.Equals(local.Local.ContainingSymbol, nestedFunction):
-                (_captured ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(local.Local);
+            case OperationKind.LocalReference when nestedFunction is not null:
+                var local = ((ILocalReferenceOperation)operation).Local;
+                if (!SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, nestedFunction))
+                {
+                    (_captured ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(local);
+                }
+
                 break;
-            case IParameterReferenceOperation parameter when nestedFunction is not null && !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, nestedFunction):
-                (_captured ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(parameter.Parameter);
+            case OperationKind.ParameterReference when nestedFunction is not null:
+                var parameter = ((IParameterReferenceOperation)operation).Parameter;
+                if (!SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, nestedFunction))
+                {
+                    (_captured ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(parameter);
+                }
+
                 break;
-            case IAnonymousFunctionOperation lambda:
+            case OperationKind.AnonymousFunction:
+                var lambda = (IAnonymousFunctionOperation)operation;
                 HasNestedFunctions = true;
                 Walk(lambda.Body, lambda.Symbol);
                 return;
-            case ILocalFunctionOperation localFunction:
+            case OperationKind.LocalFunction:
+                var localFunction = (ILocalFunctionOperation)operation;
                 HasNestedFunctions = true;
                 foreach (var child in localFunction.ChildOperations)
                 {
@@ -83,6 +123,20 @@ internal sealed class OperationScan
         {
             Walk(child, nestedFunction);
         }
+    }
+
+    private void NoteInvocation(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var annotations = _annotations.Get(method);
+        if (ReferenceEquals(annotations, MemberAnnotations.Empty) && method.ContainingType?.TypeKind == TypeKind.Interface
+            && invocation.Instance is { } instance && instance.WithoutConversions().Type is { } receiver
+            && receiver.FindImplementationForInterfaceMember(method) is { } implementation)
+        {
+            annotations = _annotations.Get(implementation);
+        }
+
+        Note(annotations);
     }
 
     private void Note(MemberAnnotations annotations)
@@ -100,6 +154,10 @@ internal sealed class OperationScan
         if (annotations.AffectsLocks)
         {
             Needs |= AnalysisNeeds.Locks;
+            if ((annotations.RequiresLocks | annotations.AcquiresLocks | annotations.ReleasesLocks | annotations.AssertsLocks | annotations.GuardedBy) != 0)
+            {
+                Needs |= AnalysisNeeds.LockState;
+            }
         }
 
         if (annotations.AffectsSlots)
