@@ -48,6 +48,13 @@ public sealed class AllocationFailureTests
                 // Lookups must race exits and pid reuse, not a quiet table.
                 var random = new Random(500);
                 var mine = new List<TaskStruct>();
+
+                // Populated before the readers start: a reader that outruns this thread still finds tasks to look up.
+                for (int i = 0; i < 6; i++)
+                {
+                    mine.Add(table.Spawn("initial" + i, i % 2 == 0 ? null : mine[i - 1]));
+                }
+
                 start.SignalAndWait();
                 for (int i = 0; clock.Elapsed < TimeCap && Volatile.Read(ref readersRunning) > 0; i++)
                 {
