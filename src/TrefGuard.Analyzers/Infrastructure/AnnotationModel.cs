@@ -29,6 +29,11 @@ internal sealed class AnnotationModel
     // that matters at a fraction of SymbolEqualityComparer's cost; a second object for one definition would only be
     // computed twice.
     private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(ReferenceComparer.Instance);
+
+    // Which assemblies can hold an annotated member: most members a method touches live in the BCL, which cannot.
+    private readonly ConcurrentDictionary<IAssemblySymbol, bool> _assemblies = new(ReferenceComparer.Instance);
+    private readonly HashSet<IAssemblySymbol> _annotatingAssemblies = new(ReferenceComparer.Instance);
+    private readonly HashSet<string> _attributeAssemblyNames = new(System.StringComparer.Ordinal);
     private readonly ConditionalWeakTable<IOperation, OperationScan> _scans = new();
     private readonly ConcurrentDictionary<string, int> _lockIds = new(System.StringComparer.Ordinal);
     private readonly object _lockNamesGate = new();
@@ -41,6 +46,23 @@ internal sealed class AnnotationModel
         _attributeTypes = attributeTypes;
         _external = external;
         FileErrors = errors;
+        _annotatingAssemblies.Add(compilation.Assembly);
+        foreach (var type in attributeTypes)
+        {
+            if (type?.ContainingAssembly is { } assembly)
+            {
+                _annotatingAssemblies.Add(assembly);
+                _attributeAssemblyNames.Add(assembly.Name);
+            }
+        }
+
+        foreach (var member in external.Keys)
+        {
+            if (member.ContainingAssembly is { } assembly)
+            {
+                _annotatingAssemblies.Add(assembly);
+            }
+        }
     }
 
     public Compilation Compilation { get; }
@@ -164,12 +186,44 @@ internal sealed class AnnotationModel
     public MemberAnnotations Get(ISymbol member)
     {
         var key = member.OriginalDefinition;
+        if (key.ContainingAssembly is { } assembly && !CanCarryAnnotations(assembly))
+        {
+            return MemberAnnotations.Empty;
+        }
+
         if (_members.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
         return _members.GetOrAdd(key, Compute(key));
+    }
+
+    /// <summary>
+    /// Whether members of <paramref name="assembly"/> can carry annotations: the compilation's own, the one that defines
+    /// the attributes and those that reference it, and those the annotations file names members of. An attribute
+    /// type can only be applied by an assembly that sees it, and an override inherits from members that can.
+    /// </summary>
+    private bool CanCarryAnnotations(IAssemblySymbol assembly)
+    {
+        if (_assemblies.TryGetValue(assembly, out var can))
+        {
+            return can;
+        }
+
+        can = _annotatingAssemblies.Contains(assembly);
+        if (!can && _attributeAssemblyNames.Count > 0)
+        {
+            foreach (var module in assembly.Modules)
+            {
+                foreach (var referenced in module.ReferencedAssemblies)
+                {
+                    can |= _attributeAssemblyNames.Contains(referenced.Name);
+                }
+            }
+        }
+
+        return _assemblies.GetOrAdd(assembly, can);
     }
 
     /// <summary>
@@ -395,13 +449,17 @@ internal sealed class AnnotationModel
         }
     }
 
-    private sealed class ReferenceComparer : IEqualityComparer<ISymbol>
+    private sealed class ReferenceComparer : IEqualityComparer<ISymbol>, IEqualityComparer<IAssemblySymbol>
     {
         public static readonly ReferenceComparer Instance = new();
 
         public bool Equals(ISymbol? x, ISymbol? y) => ReferenceEquals(x, y);
 
         public int GetHashCode(ISymbol obj) => RuntimeHelpers.GetHashCode(obj);
+
+        public bool Equals(IAssemblySymbol? x, IAssemblySymbol? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(IAssemblySymbol obj) => RuntimeHelpers.GetHashCode(obj);
     }
 
     private static void SetParameter(ref ParameterAnnotation[]? parameters, int ordinal, int count, ParameterAnnotation flag)
