@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TrefGuard.AnalyzerCost;
+
+/// <summary>One in-process analysis: the analyzers' own time from Roslyn's telemetry, and the wall time around it.</summary>
+internal sealed class InProcessResult
+{
+    public required IReadOnlyDictionary<string, TimeSpan> ExecutionTime { get; init; }
+
+    public TimeSpan TotalExecutionTime => ExecutionTime.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+
+    /// <summary>GetAnalysisResultAsync end to end: binding and the driver included.</summary>
+    public required TimeSpan Wall { get; init; }
+
+    public required ImmutableArray<Diagnostic> Diagnostics { get; init; }
+}
+
+/// <summary>Runs analyzers over a compilation in this process with <see cref="CompilationWithAnalyzers"/>.</summary>
+internal static class InProcess
+{
+    /// <summary>Every analyzer TrefGuard.Analyzers declares (whatever rule families exist at the time of the run).</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> TrefGuardAnalyzers()
+        => typeof(TrefGuard.Analyzers.Infrastructure.TrefGuardAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+
+    public static ImmutableArray<DiagnosticAnalyzer> FloorAnalyzers() => ImmutableArray.Create<DiagnosticAnalyzer>(new Floor.FloorAnalyzer());
+
+    /// <summary>
+    /// Analyzes on one thread (concurrent analysis off) so that execution times add up to the time spent, and fails on
+    /// an analyzer exception: a crash must not pass for a fast analyzer.
+    /// </summary>
+    /// <param name="bindReferences">
+    /// Bind the compilation's references and global namespace first, as the compiler and the IDE have by the time
+    /// analyzers run; otherwise the first analyzer to look up a type pays for the whole compilation's reference binding.
+    /// </param>
+    public static async Task<InProcessResult> AnalyzeAsync(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, bool bindReferences = true)
+    {
+        if (bindReferences)
+        {
+            _ = compilation.GlobalNamespace.GetMembers();
+        }
+
+        var exceptions = new ConcurrentQueue<string>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            (exception, analyzer, _) => exceptions.Enqueue($"{analyzer.GetType().Name}: {exception}"),
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+        var stopwatch = Stopwatch.StartNew();
+        var result = await withAnalyzers.GetAnalysisResultAsync(CancellationToken.None);
+        stopwatch.Stop();
+        if (!exceptions.IsEmpty)
+        {
+            throw new InvalidOperationException("An analyzer threw:\n" + string.Join("\n", exceptions));
+        }
+
+        var crashes = result.GetAllDiagnostics().Where(d => d.Id == "AD0001").ToList();
+        if (crashes.Count > 0)
+        {
+            throw new InvalidOperationException("An analyzer crashed:\n" + string.Join("\n", crashes));
+        }
+
+        return new InProcessResult
+        {
+            ExecutionTime = analyzers.ToDictionary(a => a.GetType().Name, a => result.AnalyzerTelemetryInfo[a].ExecutionTime),
+            Wall = stopwatch.Elapsed,
+            Diagnostics = result.GetAllDiagnostics(),
+        };
+    }
+
+    /// <summary>Runs <paramref name="repetitions"/> analyses, each on a fresh compilation so nothing bound or cached carries over.</summary>
+    public static async Task<List<InProcessResult>> RepeatAsync(Func<Compilation> compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, int repetitions, bool bindReferences = true)
+    {
+        var results = new List<InProcessResult>();
+        for (var i = 0; i < repetitions; i++)
+        {
+            results.Add(await AnalyzeAsync(compilation(), analyzers, bindReferences));
+        }
+
+        return results;
+    }
+}

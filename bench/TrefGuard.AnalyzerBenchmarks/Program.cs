@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(TrefGuard.AnalyzerBenchmarks.IdeDocumentBenchmarks).Assembly).Run(args);
