@@ -26,6 +26,12 @@ internal sealed class BuildResult
     /// <summary>The Csc task: the compile, analyzers and generators included (MSBuild's performance summary).</summary>
     public required double CscSeconds { get; init; }
 
+    /// <summary>
+    /// CPU time (user + system) of the whole build's process tree, the compiler and its JIT threads included; NaN where
+    /// it cannot be read. Unlike the times above it does not grow when other processes take the machine's cores.
+    /// </summary>
+    public required double CpuSeconds { get; init; }
+
     /// <summary>Seconds per analyzer assembly and per analyzer type ("Name (ID, ID)"), from <c>-p:ReportAnalyzer=true</c>.</summary>
     public required IReadOnlyDictionary<string, double> AnalyzerSeconds { get; init; }
 
@@ -78,9 +84,11 @@ internal static partial class BuildRunner
             arguments.Add($"-p:ErrorLog={sarifPath}%2Cversion=2.1");
         }
 
+        var cpuBefore = ChildrenCpuSeconds();
         var stopwatch = Stopwatch.StartNew();
         var (exit, output) = await RunAsync("dotnet", arguments);
         stopwatch.Stop();
+        var cpu = ChildrenCpuSeconds() - cpuBefore;
         await File.WriteAllTextAsync(logPath, output);
         if (exit != 0)
         {
@@ -96,6 +104,7 @@ internal static partial class BuildRunner
             SarifPath = sarifPath,
             WallSeconds = stopwatch.Elapsed.TotalSeconds,
             CscSeconds = ParseCscMilliseconds(output, logPath) / 1000.0,
+            CpuSeconds = cpu,
             AnalyzerSeconds = analyzers,
             TotalAnalyzerSeconds = total,
         };
@@ -161,6 +170,25 @@ internal static partial class BuildRunner
         output.Append(await stdout).Append(await stderr);
         return (process.ExitCode, output.ToString());
     }
+
+    /// <summary>
+    /// The CPU time of this process's terminated, waited-for children and their descendants (getrusage
+    /// RUSAGE_CHILDREN): builds run one at a time, so the difference around one is that build's.
+    /// </summary>
+    private static double ChildrenCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return double.NaN;
+        }
+
+        var usage = new long[18];
+        return GetResourceUsage(-1, usage) == 0 ? usage[0] + (usage[1] / 1e6) + usage[2] + (usage[3] / 1e6) : double.NaN;
+    }
+
+    // struct rusage on 64-bit Linux: ru_utime and ru_stime (two timevals of seconds and microseconds), then 14 longs.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetResourceUsage(int who, [System.Runtime.InteropServices.Out] long[] usage);
 
     [GeneratedRegex(@"Total analyzer execution time: ([\d.]+) seconds")]
     private static partial Regex TotalLine();
