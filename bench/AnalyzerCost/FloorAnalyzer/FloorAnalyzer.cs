@@ -37,7 +37,7 @@ public sealed class FloorAnalyzer : DiagnosticAnalyzer
         context.RegisterOperationBlockAction(AnalyzeBlock);
     }
 
-    private static void AnalyzeBlock(OperationBlockAnalysisContext context)
+    internal static void AnalyzeBlock(OperationBlockAnalysisContext context)
     {
         var roots = new List<IOperation>(1);
         var visited = 0L;
@@ -62,7 +62,7 @@ public sealed class FloorAnalyzer : DiagnosticAnalyzer
         System.Threading.Interlocked.Add(ref s_operationsVisited, visited);
     }
 
-    private static long Walk(ControlFlowGraph graph, OperationBlockAnalysisContext context)
+    internal static long Walk(ControlFlowGraph graph, OperationBlockAnalysisContext context)
     {
         var visited = 0L;
         foreach (var block in graph.Blocks)

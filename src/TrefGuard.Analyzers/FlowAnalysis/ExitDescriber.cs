@@ -119,9 +119,14 @@ internal static class ExitDescriber
         return null;
     }
 
-    public static int LineOf(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+    // The analyses note lines as they go, on every path, while few of them ever reach a message: ask the tree's text
+    // for the line of one position instead of making a Location and a span of both ends (GetLineSpan). The line is the
+    // unmapped one, as GetLineSpan's: #line directives do not move it.
+    public static int LineOf(SyntaxNode node) => LineAt(node.SyntaxTree, node.SpanStart);
 
-    public static int LineOf(SyntaxToken token) => token.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+    public static int LineOf(SyntaxToken token) => token.SyntaxTree is { } tree ? LineAt(tree, token.SpanStart) : 0;
+
+    private static int LineAt(SyntaxTree tree, int position) => tree.GetText().Lines.GetLineFromPosition(position).LineNumber + 1;
 
     private static ExitDescription EndOfMethod(SyntaxNode inside)
     {

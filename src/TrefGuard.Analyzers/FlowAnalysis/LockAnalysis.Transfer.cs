@@ -492,7 +492,7 @@ internal sealed partial class LockAnalysis
             Properties(lockName, variable: null),
             MemberDisplay(member),
             lockName,
-            id < state.TakenLine.Length ? state.TakenLine[id] : 0));
+            state.TakenLine(id)));
     }
 
     /// <summary>A member access on, or an argument of, a value whose lock scope has ended: TG0009 at the use.</summary>
@@ -514,7 +514,7 @@ internal sealed partial class LockAnalysis
             Properties(lockName, variable),
             variable,
             lockName,
-            id < state.ReleasedLine.Length ? state.ReleasedLine[id] : 0));
+            state.ReleasedLine(id)));
     }
 
     private static ImmutableDictionary<string, string?> Properties(string lockName, string? variable)
@@ -529,10 +529,7 @@ internal sealed partial class LockAnalysis
         state.Unknown &= ~locks;
         foreach (var id in BitMask.Bits(locks))
         {
-            if (id < state.TakenLine.Length)
-            {
-                state.TakenLine[id] = line;
-            }
+            state.SetTakenLine(id, line);
         }
     }
 
@@ -542,20 +539,10 @@ internal sealed partial class LockAnalysis
         state.Unknown &= ~locks;
         foreach (var id in BitMask.Bits(locks))
         {
-            if (id < state.ReleasedLine.Length)
-            {
-                state.ReleasedLine[id] = line;
-            }
+            state.SetReleasedLine(id, line);
         }
 
-        for (var slot = 0; slot < state.Scoped.Length; slot++)
-        {
-            var hit = state.Scoped[slot] & locks;
-            if (hit != 0)
-            {
-                state.Stale[slot] |= hit;
-            }
-        }
+        state.MarkStale(locks);
     }
 
     /// <summary>

@@ -128,10 +128,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         {
             foreach (var id in BitMask.Bits(locks))
             {
-                if (id < state.TakenLine.Length && state.TakenLine[id] == 0)
-                {
-                    state.TakenLine[id] = line;
-                }
+                state.SetTakenLine(id, line, onlyIfUnknown: true);
             }
         }
 
@@ -140,40 +137,42 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
 
     private void Scan(IOperation operation)
     {
-        switch (operation)
+        // Dispatch on the kind, not on interface type tests: this runs for every operation of every analysed graph.
+        switch (operation.Kind)
         {
-            case IFlowAnonymousFunctionOperation lambda:
-                _lambdas.Add(lambda);
+            case OperationKind.FlowAnonymousFunction:
+                _lambdas.Add((IFlowAnonymousFunctionOperation)operation);
                 return;
-            case ILocalReferenceOperation { Local: { IsRef: false } local } when !_captured.Contains(local):
-                SlotOf(local);
+            case OperationKind.LocalReference when ((ILocalReferenceOperation)operation).Local is { IsRef: false } local && !_captured.Contains(local):
+                SlotOf(local, local.Type);
                 break;
-            case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !_captured.Contains(parameter):
-                SlotOf(parameter);
+            case OperationKind.ParameterReference when ((IParameterReferenceOperation)operation).Parameter is { RefKind: RefKind.None } parameter && !_captured.Contains(parameter):
+                SlotOf(parameter, parameter.Type);
                 break;
-            case IFlowCaptureOperation capture:
-                if (!_captureSlots.ContainsKey(capture.Id))
+            case OperationKind.FlowCapture:
+                var capture = (IFlowCaptureOperation)operation;
+                if (CanCarryFacts(capture.Value.Type) && !_captureSlots.ContainsKey(capture.Id))
                 {
                     _captureSlots.Add(capture.Id, _captureSlots.Count);
                 }
 
                 break;
-            case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } when !_captured.Contains(declared):
-                SlotOf(declared);
+            case OperationKind.DeclarationPattern when ((IDeclarationPatternOperation)operation).DeclaredSymbol is ILocalSymbol declared && !_captured.Contains(declared):
+                SlotOf(declared, declared.Type);
                 break;
-            case IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declared } when !_captured.Contains(declared):
-                SlotOf(declared);
+            case OperationKind.RecursivePattern when ((IRecursivePatternOperation)operation).DeclaredSymbol is ILocalSymbol declared && !_captured.Contains(declared):
+                SlotOf(declared, declared.Type);
                 break;
-            case IInvocationOperation invocation:
-                NoteLocks(AnnotationsOf(invocation));
+            case OperationKind.Invocation:
+                NoteLocks(AnnotationsOf((IInvocationOperation)operation));
                 break;
-            case IPropertyReferenceOperation property:
-                NoteLocks(_annotations.Get(property.Property));
+            case OperationKind.PropertyReference:
+                NoteLocks(_annotations.Get(((IPropertyReferenceOperation)operation).Property));
                 break;
-            case IFieldReferenceOperation field:
-                NoteLocks(_annotations.Get(field.Field));
+            case OperationKind.FieldReference:
+                NoteLocks(_annotations.Get(((IFieldReferenceOperation)operation).Field));
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor }:
+            case OperationKind.ObjectCreation when ((IObjectCreationOperation)operation).Constructor is { } constructor:
                 NoteLocks(_annotations.Get(constructor));
                 break;
         }
@@ -183,6 +182,14 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
             Scan(child);
         }
     }
+
+    /// <summary>
+    /// Whether a value of this type can carry lock facts: a guard or a lock-scoped reference. Numbers, enums and strings
+    /// cannot (strings are immutable, so stay valid after the lock), and most locals of most methods are those; leaving
+    /// them out keeps the states that the engine copies at every branch small.
+    /// </summary>
+    private static bool CanCarryFacts(ITypeSymbol? type)
+        => type is null || (type.SpecialType is SpecialType.None or SpecialType.System_Object or SpecialType.System_Nullable_T && type.TypeKind != TypeKind.Enum);
 
     private void NoteLocks(MemberAnnotations annotations)
         => _lockMask |= annotations.RequiresLocks | annotations.ExcludesLocks | annotations.AcquiresLocks | annotations.ReleasesLocks | annotations.AssertsLocks | annotations.GuardedBy;
@@ -199,9 +206,9 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         return count;
     }
 
-    private void SlotOf(ISymbol variable)
+    private void SlotOf(ISymbol variable, ITypeSymbol type)
     {
-        if (!_variableSlots.ContainsKey(variable))
+        if (CanCarryFacts(type) && !_variableSlots.ContainsKey(variable))
         {
             _variableSlots.Add(variable, _variableSlots.Count);
         }

@@ -18,7 +18,8 @@ internal sealed class LockAnalysisGuardTypes
     private readonly AnnotationModel _annotations;
     private readonly IAssemblySymbol? _annotationsAssembly;
     private readonly ConcurrentDictionary<ISymbol, Dictionary<ITypeSymbol, ulong>> _searched = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<ITypeSymbol, ulong> _locks = new(SymbolEqualityComparer.Default);
+    // Keyed by reference: an original definition is one symbol object in a compilation.
+    private readonly ConcurrentDictionary<ITypeSymbol, ulong> _locks = new(SymbolReferenceComparer.Instance);
 
     public LockAnalysisGuardTypes(AnnotationModel annotations)
     {

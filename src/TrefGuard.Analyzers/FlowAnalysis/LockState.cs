@@ -12,28 +12,36 @@ namespace TrefGuard.Analyzers.FlowAnalysis;
 /// <item>Per variable slot (local, parameter or flow capture): the locks a guard in it may hold, the locks its value
 /// is scoped to (read from a [GuardedBy] member or returned by a [RequiresLock] member), and which of those may
 /// have been released since (stale: TG0009 on use). All three are MAY sets.</item>
+/// <item>Per lock: the lines where it was taken and last released, for messages.</item>
 /// </list>
 /// </summary>
 internal sealed class LockState : FlowState<LockState>
 {
+    // Two arrays rather than one per fact: the flow engine copies a state at every branch, and for the small states
+    // of most methods the cost of a copy is the number of arrays, not their length. Masks hold, per slot, the guard
+    // locks, then the scope locks, then the stale locks; lines hold, per lock, the line it was taken, then the line it
+    // was released.
+    private readonly ulong[] _masks;
+    private readonly int[] _lines;
+    private readonly int _slotCount;
+    private readonly int _lockCount;
+
     public LockState(int lockCount, int slotCount)
     {
-        TakenLine = new int[lockCount];
-        ReleasedLine = new int[lockCount];
-        Guard = new ulong[slotCount];
-        Scoped = new ulong[slotCount];
-        Stale = new ulong[slotCount];
+        _lockCount = lockCount;
+        _slotCount = slotCount;
+        _masks = new ulong[3 * slotCount];
+        _lines = new int[2 * lockCount];
     }
 
     private LockState(LockState other)
     {
         Held = other.Held;
         Unknown = other.Unknown;
-        TakenLine = (int[])other.TakenLine.Clone();
-        ReleasedLine = (int[])other.ReleasedLine.Clone();
-        Guard = (ulong[])other.Guard.Clone();
-        Scoped = (ulong[])other.Scoped.Clone();
-        Stale = (ulong[])other.Stale.Clone();
+        _lockCount = other._lockCount;
+        _slotCount = other._slotCount;
+        _masks = (ulong[])other._masks.Clone();
+        _lines = (int[])other._lines.Clone();
     }
 
     /// <summary>Locks held on every path that reaches here.</summary>
@@ -42,20 +50,7 @@ internal sealed class LockState : FlowState<LockState>
     /// <summary>Locks whose state is unknown on some path (nested functions start with every lock unknown).</summary>
     public ulong Unknown { get; set; }
 
-    /// <summary>Per lock id: the line where it was taken (for TG0006's message); 0 when unknown.</summary>
-    public int[] TakenLine { get; }
-
-    /// <summary>Per lock id: the line where it was last released (for TG0009's message); 0 when never.</summary>
-    public int[] ReleasedLine { get; }
-
-    /// <summary>Per slot: the locks that a guard stored there may hold (its Dispose releases them).</summary>
-    public ulong[] Guard { get; }
-
-    /// <summary>Per slot: the locks whose scope the value stored there may come from.</summary>
-    public ulong[] Scoped { get; }
-
-    /// <summary>Per slot: the scope locks that may have been released since the value was read.</summary>
-    public ulong[] Stale { get; }
+    public int SlotCount => _slotCount;
 
     public override LockState Clone() => new(this);
 
@@ -70,57 +65,73 @@ internal sealed class LockState : FlowState<LockState>
         changed |= unknown != Unknown;
         Unknown = unknown;
 
-        changed |= JoinLines(TakenLine, other.TakenLine);
-        changed |= JoinLines(ReleasedLine, other.ReleasedLine);
-        changed |= JoinMasks(Guard, other.Guard);
-        changed |= JoinMasks(Scoped, other.Scoped);
-        changed |= JoinMasks(Stale, other.Stale);
+        // Every mask is a MAY set: union.
+        var masks = _masks;
+        var otherMasks = other._masks;
+        for (var i = 0; i < masks.Length; i++)
+        {
+            var joined = masks[i] | otherMasks[i];
+            changed |= joined != masks[i];
+            masks[i] = joined;
+        }
+
+        // The earliest known line wins, so that the message does not depend on the order paths are joined.
+        var lines = _lines;
+        var otherLines = other._lines;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i] == 0 ? otherLines[i] : otherLines[i] == 0 ? lines[i] : Math.Min(lines[i], otherLines[i]);
+            changed |= line != lines[i];
+            lines[i] = line;
+        }
+
         return changed;
+    }
+
+    /// <summary>The line where lock <paramref name="id"/> was taken (for TG0006's message); 0 when unknown.</summary>
+    public int TakenLine(int id) => id < _lockCount ? _lines[id] : 0;
+
+    /// <summary>The line where lock <paramref name="id"/> was last released (for TG0009's message); 0 when never.</summary>
+    public int ReleasedLine(int id) => id < _lockCount ? _lines[_lockCount + id] : 0;
+
+    public void SetTakenLine(int id, int line, bool onlyIfUnknown = false)
+    {
+        if (id < _lockCount && (!onlyIfUnknown || _lines[id] == 0))
+        {
+            _lines[id] = line;
+        }
+    }
+
+    public void SetReleasedLine(int id, int line)
+    {
+        if (id < _lockCount)
+        {
+            _lines[_lockCount + id] = line;
+        }
+    }
+
+    /// <summary>Marks the values scoped to <paramref name="locks"/> as stale: those locks were released.</summary>
+    public void MarkStale(ulong locks)
+    {
+        var scopedStart = _slotCount;
+        var staleStart = 2 * _slotCount;
+        for (var slot = 0; slot < _slotCount; slot++)
+        {
+            _masks[staleStart + slot] |= _masks[scopedStart + slot] & locks;
+        }
     }
 
     /// <summary>Sets a slot to what a value carries (an assignment).</summary>
     public void Assign(int slot, LockFacts facts)
     {
-        Guard[slot] = facts.Guard;
-        Scoped[slot] = facts.Scoped;
-        Stale[slot] = facts.Stale & facts.Scoped;
+        _masks[slot] = facts.Guard;
+        _masks[_slotCount + slot] = facts.Scoped;
+        _masks[(2 * _slotCount) + slot] = facts.Stale & facts.Scoped;
     }
 
-    public LockFacts Read(int slot) => new(Guard[slot], Scoped[slot], Stale[slot]);
+    public LockFacts Read(int slot) => new(_masks[slot], _masks[_slotCount + slot], _masks[(2 * _slotCount) + slot]);
 
-    public void Clear(int slot)
-    {
-        Guard[slot] = 0;
-        Scoped[slot] = 0;
-        Stale[slot] = 0;
-    }
-
-    private static bool JoinMasks(ulong[] into, ulong[] other)
-    {
-        var changed = false;
-        for (var i = 0; i < into.Length; i++)
-        {
-            var joined = into[i] | other[i];
-            changed |= joined != into[i];
-            into[i] = joined;
-        }
-
-        return changed;
-    }
-
-    /// <summary>The earliest known line wins, so that the message does not depend on the order paths are joined.</summary>
-    private static bool JoinLines(int[] into, int[] other)
-    {
-        var changed = false;
-        for (var i = 0; i < into.Length; i++)
-        {
-            var line = into[i] == 0 ? other[i] : other[i] == 0 ? into[i] : Math.Min(into[i], other[i]);
-            changed |= line != into[i];
-            into[i] = line;
-        }
-
-        return changed;
-    }
+    public void Clear(int slot) => Assign(slot, LockFacts.None);
 }
 
 /// <summary>What the lock analysis knows of one value: the guard locks it holds, the lock scopes it belongs to, and which are released.</summary>

@@ -25,14 +25,12 @@ internal sealed class AnnotationModel
 
     private readonly INamedTypeSymbol?[] _attributeTypes;
     private readonly ImmutableDictionary<ISymbol, ImmutableArray<ExternalAnnotation>> _external;
-    // Keyed by reference: a compilation hands out one symbol object per definition, so this is the symbol equality
-    // that matters at a fraction of SymbolEqualityComparer's cost; a second object for one definition would only be
-    // computed twice.
-    private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(ReferenceComparer.Instance);
+    // Keyed by reference (see SymbolReferenceComparer): members are definitions.
+    private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(SymbolReferenceComparer.Instance);
 
     // Which assemblies can hold an annotated member: most members a method touches live in the BCL, which cannot.
-    private readonly ConcurrentDictionary<IAssemblySymbol, bool> _assemblies = new(ReferenceComparer.Instance);
-    private readonly HashSet<IAssemblySymbol> _annotatingAssemblies = new(ReferenceComparer.Instance);
+    private readonly ConcurrentDictionary<IAssemblySymbol, bool> _assemblies = new(SymbolReferenceComparer.Instance);
+    private readonly HashSet<IAssemblySymbol> _annotatingAssemblies = new(SymbolReferenceComparer.Instance);
     private readonly HashSet<string> _attributeAssemblyNames = new(System.StringComparer.Ordinal);
     private readonly ConditionalWeakTable<IOperation, OperationScan> _scans = new();
     private readonly ConcurrentDictionary<string, int> _lockIds = new(System.StringComparer.Ordinal);
@@ -447,19 +445,6 @@ internal sealed class AnnotationModel
                 result.AssertsLocks |= lockBit;
                 break;
         }
-    }
-
-    private sealed class ReferenceComparer : IEqualityComparer<ISymbol>, IEqualityComparer<IAssemblySymbol>
-    {
-        public static readonly ReferenceComparer Instance = new();
-
-        public bool Equals(ISymbol? x, ISymbol? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(ISymbol obj) => RuntimeHelpers.GetHashCode(obj);
-
-        public bool Equals(IAssemblySymbol? x, IAssemblySymbol? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(IAssemblySymbol obj) => RuntimeHelpers.GetHashCode(obj);
     }
 
     private static void SetParameter(ref ParameterAnnotation[]? parameters, int ordinal, int count, ParameterAnnotation flag)

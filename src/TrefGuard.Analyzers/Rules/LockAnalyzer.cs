@@ -29,10 +29,14 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
     /// <summary>
     /// The finer gate. A block whose only lock annotations are [ExcludesLock] calls (most code that puts a reference)
     /// can report nothing: no lock is ever held in it (nothing acquires, asserts or is assumed at entry), and nothing
-    /// in it needs one. Building its control flow graph would be wasted.
+    /// in it needs one. Building its control flow graph would be wasted. The scan already knows whether the block
+    /// touches a member that takes, releases, asserts or needs a lock; only a nested function that starts with a lock
+    /// held (a guard parameter) needs another look.
     /// </summary>
-    private static bool CanHoldOrNeedALock(IOperation root, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
-        => HeldAtEntry(owner, annotations, guardTypes) || TouchesLocks(root, annotations, guardTypes);
+    private static bool CanHoldOrNeedALock(IOperation root, OperationScan scan, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
+        => (scan.Needs & AnalysisNeeds.LockState) != 0
+            || HeldAtEntry(owner, annotations, guardTypes)
+            || (scan.HasNestedFunctions && NestedFunctionHoldsALock(root, annotations, guardTypes));
 
     private static bool HeldAtEntry(ISymbol symbol, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
     {
@@ -58,46 +62,18 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
         return !method.IsStatic && method.ContainingType is { } type && guardTypes.LocksOf(type) != 0;
     }
 
-    private static bool TouchesLocks(IOperation operation, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
+    private static bool NestedFunctionHoldsALock(IOperation operation, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
     {
-        var member = operation switch
+        switch (operation.Kind)
         {
-            IInvocationOperation invocation => (ISymbol)invocation.TargetMethod,
-            IPropertyReferenceOperation property => property.Property,
-            IFieldReferenceOperation field => field.Field,
-            IObjectCreationOperation creation => creation.Constructor,
-            _ => null,
-        };
-        if (member is not null && annotations.Get(member) is var found
-            && (found.AcquiresLocks | found.AssertsLocks | found.ReleasesLocks | found.RequiresLocks | found.GuardedBy) != 0)
-        {
-            return true;
-        }
-
-        // An interface call whose implementation carries the annotations, as the analysis resolves it.
-        if (operation is IInvocationOperation { TargetMethod.ContainingType.TypeKind: TypeKind.Interface, Instance: { } instance } call
-            && instance.WithoutConversions().Type?.FindImplementationForInterfaceMember(call.TargetMethod) is { } implementation
-            && annotations.Get(implementation) is var implemented
-            && (implemented.AcquiresLocks | implemented.AssertsLocks | implemented.ReleasesLocks | implemented.RequiresLocks) != 0)
-        {
-            return true;
-        }
-
-        // The lock statement's Monitor.Enter/Exit calls exist only in the control flow graph's lowering.
-        if (operation is ILockOperation)
-        {
-            return true;
-        }
-
-        if ((operation is IAnonymousFunctionOperation lambda && HeldAtEntry(lambda.Symbol, annotations, guardTypes))
-            || (operation is ILocalFunctionOperation local && HeldAtEntry(local.Symbol, annotations, guardTypes)))
-        {
-            return true;
+            case OperationKind.AnonymousFunction when HeldAtEntry(((IAnonymousFunctionOperation)operation).Symbol, annotations, guardTypes):
+            case OperationKind.LocalFunction when HeldAtEntry(((ILocalFunctionOperation)operation).Symbol, annotations, guardTypes):
+                return true;
         }
 
         foreach (var child in operation.ChildOperations)
         {
-            if (TouchesLocks(child, annotations, guardTypes))
+            if (NestedFunctionHoldsALock(child, annotations, guardTypes))
             {
                 return true;
             }
@@ -112,7 +88,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
         foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
         {
             var scan = OperationScan.Run(root, annotations);
-            if ((scan.Needs & AnalysisNeeds.Locks) == 0 || !CanHoldOrNeedALock(root, context.OwningSymbol, annotations, guardTypes))
+            if ((scan.Needs & AnalysisNeeds.Locks) == 0 || !CanHoldOrNeedALock(root, scan, context.OwningSymbol, annotations, guardTypes))
             {
                 continue;
             }

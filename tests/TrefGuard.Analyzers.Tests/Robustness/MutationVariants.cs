@@ -124,6 +124,14 @@ public static class MutationVariants
             }
         }
 
+        if (sources[target].Text == unit.Sources[target].Text && !mutatedAnnotations)
+        {
+            // Every operator can come up empty on a short source (nothing to swap, wrap or jump out of); a variant
+            // must still differ from its unit, or it tests nothing.
+            sources[target] = sources[target] with { Text = sources[target].Text + "\n}" };
+            mutations.Add("append-brace: no operator applied, a stray closing brace at the end");
+        }
+
         return new MutationVariant(seed, index, unit.Origin, target, mutatedAnnotations, mutations.ToImmutableArray(), sources.ToImmutable(), additional.ToImmutable());
     }
 
