@@ -158,6 +158,20 @@ internal abstract class ForwardFlowAnalysis<TState>
         return current;
     }
 
+    /// <summary>True when a block lies inside a try region of this graph (one with a finally or with handlers).</summary>
+    protected bool IsInsideTry(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; !ReferenceEquals(region, Graph.Root) && region.EnclosingRegion is { } parent; region = parent)
+        {
+            if (region.Kind == ControlFlowRegionKind.Try)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when a block lies inside a try region whose exceptions some handler in this method can see.</summary>
     protected bool HasHandlerFor(BasicBlock block) => _shape.HandlerEdges[block.Ordinal] is not null;
 

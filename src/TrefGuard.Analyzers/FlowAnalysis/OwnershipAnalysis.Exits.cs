@@ -251,6 +251,14 @@ internal sealed partial class OwnershipAnalysis
             return;
         }
 
+        // Outside every try region an exception runs no finally and meets no handler: what is owned leaks as it is.
+        // Most throw points are there; the unwinding below copies the state.
+        if (!IsInsideTry(block))
+        {
+            NoteExceptionLeaks(owned, operation);
+            return;
+        }
+
         // What the throwing operation releases or takes over is not the exception's to carry: the finally regions
         // it runs through must not see it as still owned either. The calls inside those finally regions are judged
         // when the finally is analysed on its own paths, not as part of this exception (which would name the
@@ -279,14 +287,38 @@ internal sealed partial class OwnershipAnalysis
             return;
         }
 
-        var what = operation switch
+        NoteExceptionLeaks(owned, operation);
+    }
+
+    /// <summary>Whether some of <paramref name="values"/> has no exception leak noted yet (the first one noted is reported).</summary>
+    private bool HasUnnotedLeak(ulong values)
+    {
+        foreach (var value in BitMask.Bits(values))
+        {
+            if (!_exceptionLeaks.ContainsKey(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void NoteExceptionLeaks(ulong values, IOperation thrower)
+    {
+        if (!HasUnnotedLeak(values))
+        {
+            return;
+        }
+
+        var what = thrower switch
         {
             IInvocationOperation invocation => "call to '" + invocation.TargetMethod.Name + "'",
             IObjectCreationOperation creation => "creation of '" + creation.Type?.Name + "'",
             IAwaitOperation => "await",
             _ => "operation",
         };
-        NoteExceptionLeaks(owned, what, ExitDescriber.LineOf(operation.Syntax));
+        NoteExceptionLeaks(values, what, ExitDescriber.LineOf(thrower.Syntax));
     }
 
     private void NoteExceptionLeaks(ulong values, string what, int line)
@@ -355,19 +387,36 @@ internal sealed partial class OwnershipAnalysis
     /// <summary>What the analysis knows of one acquisition site, for messages and locations.</summary>
     private sealed class ValueInfo
     {
+        private Location? _location;
+        private string? _name;
+
         public ValueInfo(IOperation? acquisition, Location location, string name, bool nameFromVariable)
         {
             Acquisition = acquisition;
-            Location = location;
-            Name = name;
+            _location = location;
+            _name = name;
             NameFromVariable = nameFromVariable;
+        }
+
+        /// <summary>A value named by its acquiring expression; the name and place are made only for a message.</summary>
+        public ValueInfo(IOperation acquisition)
+        {
+            Acquisition = acquisition;
         }
 
         public IOperation? Acquisition { get; }
 
-        public Location Location { get; set; }
+        public Location Location
+        {
+            get => _location ??= Acquisition?.Syntax.GetLocation() ?? Location.None;
+            set => _location = value;
+        }
 
-        public string Name { get; set; }
+        public string Name
+        {
+            get => _name ??= Acquisition?.Syntax.ToString() ?? string.Empty;
+            set => _name = value;
+        }
 
         public bool NameFromVariable { get; set; }
     }
