@@ -68,4 +68,16 @@ internal static class Ownership
         System.Console.WriteLine($"{task.Pid} {task.Name}");
         task.Put();
     }
+
+    // TG0013: marked as an acquisition, but a miss hands out TaskRef.None without the count its callers will put.
+    [TrefGuard.Annotations.AcquiresReference]
+    public static TaskRef SessionOf(TaskTable table, int sid)
+    {
+        if (sid <= 0)
+        {
+            return TaskRef.None;
+        }
+
+        return Tref.GetByPid(table, sid, PidType.Sid);
+    }
 }

@@ -121,6 +121,15 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Each line of TrefGuard.annotations.txt names a member by its documentation id and one annotation. A line that cannot be read is ignored; the others still apply.");
 
+    /// <summary>{0} the method, {1} the line of the return.</summary>
+    public static readonly DiagnosticDescriptor TG0013_ReturnsUnownedReference = Create(
+        RuleIdentifiers.ReturnsUnownedReference,
+        "An [AcquiresReference] method returns a reference it does not own",
+        "'{0}' is marked [AcquiresReference], but the return on line {1} returns a reference it does not own",
+        Ownership,
+        DiagnosticSeverity.Warning,
+        "Callers own what an [AcquiresReference] member returns and will release it, so every return must hand out a reference the method owns: the result of an acquisition (r.Get(), Tref.GetByTask, …) or a [TransfersOwnership] parameter. Returning a field, TaskRef.None, a borrowed parameter or another borrowed value gives the caller a count nobody took.");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, RuleIdentifiers.GetHelpUri(id));
 }

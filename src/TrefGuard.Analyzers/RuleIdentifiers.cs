@@ -15,6 +15,7 @@ internal static class RuleIdentifiers
     public const string LeakOnException = "TG0010";
     public const string SlotNeverFinalized = "TG0011";
     public const string MalformedAnnotationFile = "TG0012";
+    public const string ReturnsUnownedReference = "TG0013";
 
     private const string DocumentationRoot = "https://github.com/trefguard/trefguard/blob/main/docs/rules/";
 

@@ -3,6 +3,7 @@ using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TrefGuard.Analyzers;
 
 namespace TrefGuard.CodeFixes;
@@ -31,6 +32,7 @@ public sealed class LeakOnExceptionFixer : CodeFixProvider
             var span = diagnostic.Location.SourceSpan;
             if (OwnershipSyntax.DeclaratorAt(loaded.Root, span) is not { } declarator)
             {
+                await RegisterForReceiverAsync(context, loaded, diagnostic).ConfigureAwait(false);
                 continue;
             }
 
@@ -50,6 +52,29 @@ public sealed class LeakOnExceptionFixer : CodeFixProvider
             {
                 context.RegisterCodeFix(action, diagnostic);
             }
+        }
+    }
+
+    /// <summary>A count taken through a receiver (<c>h.DangerousAddRef(ref ok);</c>): the rest of the block goes into the try.</summary>
+    private static async Task RegisterForReceiverAsync(CodeFixContext context, OwnershipFixDocument loaded, Diagnostic diagnostic)
+    {
+        var span = diagnostic.Location.SourceSpan;
+        if (OwnershipSyntax.ExpressionAt(loaded.Root, span) is not { Parent: ExpressionStatementSyntax statement } expression
+            || MissedPutFixer.ReceiverOf(loaded.Model.GetOperation(expression, context.CancellationToken)) is not { } receiver
+            || OwnershipSyntax.Referenced(receiver) is not { } variable
+            || OwnershipRelease.Find(loaded.Annotations, loaded.Model, span.Start, receiver.Type, acquisition: null) is not { } release)
+        {
+            return;
+        }
+
+        var action = await loaded.TryCreateActionAsync(
+            $"Release '{variable.Name}' in a finally block",
+            ReleaseInFinallyKey,
+            editor => OwnershipTryFinally.TryApplyAfterReceiverAcquisition(editor, loaded.Model, loaded.Annotations, statement, variable, release, context.CancellationToken),
+            context.CancellationToken).ConfigureAwait(false);
+        if (action is not null)
+        {
+            context.RegisterCodeFix(action, diagnostic);
         }
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Operations;
 using TrefGuard.Analyzers;
 using TrefGuard.Analyzers.Rules;
 
@@ -84,8 +85,15 @@ public sealed class MissedPutFixer : CodeFixProvider
             variable = model.GetDeclaredSymbol(parameter, cancellationToken);
         }
 
-        var valueType = acquisition?.Type ?? (variable as ILocalSymbol)?.Type ?? (variable as IParameterSymbol)?.Type;
-        var release = OwnershipRelease.Find(loaded.Annotations, model, span.Start, valueType, acquisition);
+        // A count taken through a receiver (`h.DangerousAddRef(ref ok)`) is given back through that receiver.
+        var receiver = ReceiverOf(acquisition);
+        if (receiver is not null)
+        {
+            variable = OwnershipSyntax.Referenced(receiver);
+        }
+
+        var valueType = receiver?.Type ?? acquisition?.Type ?? (variable as ILocalSymbol)?.Type ?? (variable as IParameterSymbol)?.Type;
+        var release = OwnershipRelease.Find(loaded.Annotations, model, span.Start, valueType, receiver is null ? acquisition : null);
         if (release is null)
         {
             return actions;
@@ -109,9 +117,15 @@ public sealed class MissedPutFixer : CodeFixProvider
                 editor => OwnershipTryFinally.TryApply(editor, model, loaded.Annotations, declarator, release, mayBeNull, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
+        else if (!escaped && receiver is not null && variable is not null && expression?.Parent is ExpressionStatementSyntax acquiringStatement)
+        {
+            inFinally = await loaded.TryEditAsync(
+                editor => OwnershipTryFinally.TryApplyAfterReceiverAcquisition(editor, model, loaded.Annotations, acquiringStatement, variable, release, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
 
         var inlineTitle = name is null ? "Release the temporary reference after its statement" : $"Release '{name}' where it leaks";
-        var finallyTitle = $"Release '{declarator?.Identifier.ValueText}' in a finally block";
+        var finallyTitle = $"Release '{declarator?.Identifier.ValueText ?? name}' in a finally block";
 
         // Where the scope can throw, a plain put would leave TG0010 behind: the finally form is then recommended.
         var preferFinally = inFinally is not null && (inline is null || (canThrow && !loaded.IsSuppressed(RuleIdentifiers.LeakOnException, cancellationToken)));
@@ -134,6 +148,15 @@ public sealed class MissedPutFixer : CodeFixProvider
 
         return actions;
     }
+
+    /// <summary>
+    /// The receiver of a void [AcquiresReference] call (the analysis reports such a count at the call, owned through
+    /// the local or parameter it was called on); null for any other acquisition.
+    /// </summary>
+    internal static IOperation? ReceiverOf(IOperation? acquisition)
+        => acquisition is IInvocationOperation { TargetMethod.ReturnsVoid: true, Instance: { } instance } && OwnershipSyntax.Referenced(instance) is not null
+            ? OwnershipSyntax.Strip(instance)
+            : null;
 
     /// <summary>A release at each leaking exit the analysis listed.</summary>
     private static bool AddReleases(SyntaxEditor editor, SemanticModel model, Diagnostic diagnostic, string name, ISymbol? variable, OwnershipRelease release, bool mayBeNull, CancellationToken cancellationToken)

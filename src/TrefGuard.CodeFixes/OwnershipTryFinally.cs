@@ -17,7 +17,8 @@ namespace TrefGuard.CodeFixes;
 /// the null guards that return early when there is nothing to release) go into <c>try { … }</c>, the release into
 /// <c>finally</c>, and the releases of the local inside the range are removed so that none becomes a double put.
 /// Only offered when the range never hands the local on (return, transfer, store, reassignment): a finally would
-/// then release a reference the method no longer owns.
+/// then release a reference the method no longer owns. A count taken through a receiver
+/// (<c>h.DangerousAddRef(ref ok);</c>) gets the same form after the acquiring statement, released through the receiver.
 /// </summary>
 internal static class OwnershipTryFinally
 {
@@ -25,15 +26,31 @@ internal static class OwnershipTryFinally
     public static bool TryApply(SyntaxEditor editor, SemanticModel model, AnnotationModel annotations, VariableDeclaratorSyntax declarator, OwnershipRelease release, bool mayBeNull, CancellationToken cancellationToken)
     {
         if (declarator.Parent?.Parent is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, IsConst: false } declaration
-            || declaration.Parent is not BlockSyntax block
             || model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol local)
         {
             return false;
         }
 
+        return TryApply(editor, model, annotations, declaration, local, skipNullGuards: true, release, mayBeNull, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same for a count taken through <paramref name="receiver"/> by the statement <paramref name="acquisition"/>.
+    /// A null test of the receiver after it is no path without a count, so no null guard is skipped.
+    /// </summary>
+    public static bool TryApplyAfterReceiverAcquisition(SyntaxEditor editor, SemanticModel model, AnnotationModel annotations, ExpressionStatementSyntax acquisition, ISymbol receiver, OwnershipRelease release, CancellationToken cancellationToken)
+        => TryApply(editor, model, annotations, acquisition, receiver, skipNullGuards: false, release, mayBeNull: false, cancellationToken);
+
+    private static bool TryApply(SyntaxEditor editor, SemanticModel model, AnnotationModel annotations, StatementSyntax acquisition, ISymbol local, bool skipNullGuards, OwnershipRelease release, bool mayBeNull, CancellationToken cancellationToken)
+    {
+        if (acquisition.Parent is not BlockSyntax block)
+        {
+            return false;
+        }
+
         var statements = block.Statements;
-        var start = statements.IndexOf(declaration) + 1;
-        while (start < statements.Count && IsNullGuard(model, statements[start], local, cancellationToken))
+        var start = statements.IndexOf(acquisition) + 1;
+        while (skipNullGuards && start < statements.Count && IsNullGuard(model, statements[start], local, cancellationToken))
         {
             start++;
         }
@@ -140,7 +157,7 @@ internal static class OwnershipTryFinally
     }
 
     /// <summary><c>if (x is null) return …;</c> (or <c>== null</c>, any jump): the path where there is nothing to release.</summary>
-    private static bool IsNullGuard(SemanticModel model, StatementSyntax statement, ILocalSymbol local, CancellationToken cancellationToken)
+    private static bool IsNullGuard(SemanticModel model, StatementSyntax statement, ISymbol local, CancellationToken cancellationToken)
     {
         if (statement is not IfStatementSyntax { Else: null } ifStatement || !IsNullTestOf(ifStatement.Condition, local.Name))
         {

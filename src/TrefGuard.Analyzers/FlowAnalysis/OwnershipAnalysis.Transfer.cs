@@ -46,12 +46,22 @@ internal sealed partial class OwnershipAnalysis
         {
             // Returned: the caller owns it now. Returning a released reference is a use after release.
             CheckUse(values, branchValue, state);
+            if (_checkedMethod is not null && IsReporting)
+            {
+                CheckReturn(branchValue, values, state);
+            }
+
             Escape(values, state);
         }
     }
 
     protected override void RefineForCondition(BasicBlock block, IOperation condition, bool conditionValue, OwnershipState state)
     {
+        if (_successFlags is not null)
+        {
+            RefineForSuccessFlag(condition, conditionValue, state);
+        }
+
         if (_lastNullTested == 0)
         {
             return;
@@ -89,7 +99,7 @@ internal sealed partial class OwnershipAnalysis
                 return;
             case IIsPatternOperation pattern:
                 var values = Evaluate(pattern.Value, state);
-                BindPattern(pattern.Pattern, values, state);
+                BindPattern(pattern.Pattern, pattern.Value, values, state);
                 if (MatchesOnlyNull(pattern.Pattern, out var matchesNull))
                 {
                     SetNullTest(values, negated ^ !matchesNull);
@@ -132,7 +142,7 @@ internal sealed partial class OwnershipAnalysis
         }
     }
 
-    private void BindPattern(IPatternOperation pattern, ulong values, OwnershipState state)
+    private void BindPattern(IPatternOperation pattern, IOperation tested, ulong values, OwnershipState state)
     {
         while (pattern is INegatedPatternOperation negated)
         {
@@ -148,6 +158,7 @@ internal sealed partial class OwnershipAnalysis
         if (declared is not null && VariableSlot(declared) is var slot and >= 0)
         {
             state.PointsTo[slot] = values;
+            SetSource(slot, tested, state);
             NameValues(values, declared.Name, null);
         }
     }
@@ -180,6 +191,7 @@ internal sealed partial class OwnershipAnalysis
                 if (CaptureSlot(capture.Id) is var captureSlot and >= 0)
                 {
                     state.PointsTo[captureSlot] = captured;
+                    SetSource(captureSlot, capture.Value, state);
                 }
                 else
                 {
@@ -198,6 +210,7 @@ internal sealed partial class OwnershipAnalysis
                 if (TrackableVariable(target) is { } variable && VariableSlot(variable) is var slot and >= 0)
                 {
                     state.PointsTo[slot] |= assigned;
+                    AddSource(slot, coalesce.Value, state);
                     NameValues(assigned, variable.Name, null);
                 }
                 else
@@ -233,7 +246,7 @@ internal sealed partial class OwnershipAnalysis
                 return 0;
             case IIsPatternOperation pattern:
                 var tested = Evaluate(pattern.Value, state);
-                BindPattern(pattern.Pattern, tested, state);
+                BindPattern(pattern.Pattern, pattern.Value, tested, state);
                 if (!MatchesOnlyNull(pattern.Pattern, out _))
                 {
                     CheckUse(tested, pattern, state);
@@ -290,6 +303,7 @@ internal sealed partial class OwnershipAnalysis
                 state.PointsTo[slot] = 0;
                 var reacquired = ownedBefore & _acquired & ~state.Referenced();
                 state.PointsTo[slot] = values;
+                SetSource(slot, assignment.Value, state);
                 NameValues(values, variable.Name, assignment.Syntax as VariableDeclaratorSyntax);
                 var lost = previous & ~values & ~state.Referenced() & state.Owned();
                 var reassignment = new ExitDescription(OwnershipAnalyzerCommon.ExitReassignment, ExitDescriber.LineOf(assignment.Syntax), assignment.Syntax);
@@ -346,11 +360,16 @@ internal sealed partial class OwnershipAnalysis
 
         var method = invocation.TargetMethod;
         var annotations = AnnotationsOf(invocation);
-        var releasesReceiver = annotations.ReleasesThis || (receiver != 0 && method.Name == "Dispose" && method.Parameters.Length == 0);
+
+        // Dispose ends the object's own ownership; it does not balance a count taken through the receiver
+        // (SafeHandle.Dispose is no DangerousRelease).
+        var releasedReceiver = annotations.ReleasesThis ? receiver
+            : method.Name == "Dispose" && method.Parameters.Length == 0 ? receiver & ~_receiverValues
+            : 0;
         var storesIntoCollection = invocation.Instance is not null && !annotations.AffectsOwnership && IsStoringCall(method) && IsCollection(invocation.Instance.Type);
 
         // What the call releases or takes over is not leaked if the call itself throws.
-        var consumed = releasesReceiver ? receiver : 0;
+        var consumed = releasedReceiver;
         for (var i = 0; i < arguments.Length; i++)
         {
             var parameterAnnotation = arguments[i].Parameter is { } parameter ? annotations.GetParameter(parameter.Ordinal) : ParameterAnnotation.None;
@@ -371,14 +390,12 @@ internal sealed partial class OwnershipAnalysis
             NoteThrowPoint(invocation, consumed, state);
         }
 
-        if (releasesReceiver)
+        if (releasedReceiver != 0)
         {
-            Release(receiver, invocation, state);
+            Release(releasedReceiver, invocation, state);
         }
-        else
-        {
-            CheckUse(receiver, invocation, state);
-        }
+
+        CheckUse(receiver & ~releasedReceiver, invocation, state);
 
         for (var i = 0; i < arguments.Length; i++)
         {
@@ -417,7 +434,7 @@ internal sealed partial class OwnershipAnalysis
 
         if (annotations.AcquiresReference)
         {
-            return Acquire(invocation, state);
+            return IsReceiverAcquisition(invocation, annotations) ? AcquireThroughReceiver(invocation, state) : Acquire(invocation, state);
         }
 
         return aliased;
@@ -628,6 +645,8 @@ internal sealed partial class OwnershipAnalysis
 
     private void CheckUse(ulong values, IOperation use, OwnershipState state)
     {
+        // A receiver whose count was released is still a valid object (a SafeHandle after DangerousRelease).
+        values &= ~_receiverValues;
         if (values == 0 || !IsReporting)
         {
             return;

@@ -13,7 +13,13 @@ namespace TrefGuard.Analyzers.FlowAnalysis;
 /// Ownership of references through one control flow graph: what an [AcquiresReference] member returns is owned;
 /// a [ReleasesReference] call releases it; returning it, passing it to a [TransfersOwnership] parameter or a
 /// constructor, or storing it anywhere but a local moves it away. Reports TG0001 (not released on a path),
-/// TG0004 (released twice), TG0005 (used after release), TG0008 (discarded) and TG0010 (lost only to an exception).
+/// TG0004 (released twice), TG0005 (used after release), TG0008 (discarded), TG0010 (lost only to an exception)
+/// and, in an [AcquiresReference] method, TG0013 (a return of a reference the method does not own).
+/// <para>
+/// A void [AcquiresReference] instance method (SafeHandle.DangerousAddRef) takes a count on its receiver: when the
+/// receiver is a local or parameter, the count is a value that variable holds, released by the receiver's
+/// [ReleasesReference] method like any other.
+/// </para>
 /// </summary>
 internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipState>
 {
@@ -30,23 +36,34 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private readonly Dictionary<int, LeakRecord> _leaks = new();
     private readonly Dictionary<int, (string What, int Line)> _exceptionLeaks = new();
     private readonly Dictionary<int, int> _handlerTryLines = new();
+
+    /// <summary>The method whose returns TG0013 checks (this graph's owner, when it is [AcquiresReference]); else null.</summary>
+    private readonly IMethodSymbol? _checkedMethod;
+
+    /// <summary>Values that are counts taken through a receiver (DangerousAddRef), not references of their own.</summary>
+    private ulong _receiverValues;
+
+    /// <summary>The <c>ref bool success</c> variables of receiver acquisitions, and the values whose acquisition sets them.</summary>
+    private Dictionary<ISymbol, ulong>? _successFlags;
     private ulong _acquired;
     private bool _unwinding;
     private ulong _lastNullTested;
     private bool _lastNullTestIsNegated;
 
-    private OwnershipAnalysis(ControlFlowGraph graph, AnnotationModel annotations, DiagnosticSink sink, ISet<ISymbol> captured, CancellationToken cancellationToken)
+    private OwnershipAnalysis(ControlFlowGraph graph, AnnotationModel annotations, DiagnosticSink sink, ISet<ISymbol> captured, IMethodSymbol? checkedMethod, CancellationToken cancellationToken)
         : base(graph, cancellationToken)
     {
         _annotations = annotations;
         _sink = sink;
         _captured = captured;
+        _checkedMethod = checkedMethod;
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
     public static void Analyze(ControlFlowGraph graph, ISymbol owner, bool ownsParameters, AnnotationModel annotations, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var analysis = new OwnershipAnalysis(graph, annotations, sink, captured, cancellationToken);
+        var checkedMethod = ownsParameters && owner is IMethodSymbol method && ChecksReturns(method, annotations) ? method : null;
+        var analysis = new OwnershipAnalysis(graph, annotations, sink, captured, checkedMethod, cancellationToken);
         var entry = analysis.Prepare(ownsParameters ? owner : null);
         if (entry is not null)
         {
@@ -96,17 +113,22 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             }
         }
 
-        if (_values.Count == 0)
+        if (_values.Count == 0 && _checkedMethod is null)
         {
             return null;
         }
 
-        var state = new OwnershipState(_variableSlots.Count + _captureSlots.Count, _values.Count);
+        var state = new OwnershipState(_variableSlots.Count + _captureSlots.Count, _values.Count, trackProvenance: _checkedMethod is not null);
         for (var i = 0; i < ownedParameters.Count; i++)
         {
             var value = _values.Count - ownedParameters.Count + i;
             state.PointsTo[_variableSlots[ownedParameters[i]]] = 1UL << value;
             state.Flags[value] = OwnershipFlags.Owned;
+        }
+
+        if (_checkedMethod is not null)
+        {
+            InitializeSources(state);
         }
 
         return state;
@@ -132,6 +154,14 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             case IIsPatternOperation pattern when DeclaredByPattern(pattern.Pattern) is { } declared && MayCarryValue(pattern.Value) && !_captured.Contains(declared):
                 SlotOf(declared);
                 break;
+            case IInvocationOperation { TargetMethod.ReturnsVoid: true, Instance: not null } invocation when IsReceiverAcquisition(invocation, _annotations.Get(invocation.TargetMethod)):
+                ScanReceiverAcquisition(invocation);
+                break;
+        }
+
+        if (_checkedMethod is not null)
+        {
+            ScanForReturns(operation);
         }
 
         if (IsAcquisition(operation) && !_valueIds.ContainsKey(operation) && _values.Count < MaxValues)
@@ -192,12 +222,13 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     {
         value = OperationHelpers.WithoutConversions(value);
         return value is ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation
-            || IsAcquisition(value);
+            || IsAcquisition(value)
+            || (_checkedMethod is not null && IsBorrowedSource(value));
     }
 
     private bool IsAcquisition(IOperation operation) => operation switch
     {
-        IInvocationOperation invocation => _annotations.Get(invocation.TargetMethod).AcquiresReference,
+        IInvocationOperation invocation => _annotations.Get(invocation.TargetMethod) is { AcquiresReference: true } annotations && !IsReceiverAcquisition(invocation, annotations),
         IPropertyReferenceOperation property => _annotations.Get(property.Property).AcquiresReference,
         IObjectCreationOperation { Constructor: { } constructor } => _annotations.Get(constructor).AcquiresReference,
         _ => false,

@@ -28,33 +28,54 @@ internal enum OwnershipFlags : byte
     ExceptionOwned = 32,
 }
 
+/// <summary>Where what a variable holds may have come from, for TG0013 (a may-set of sources).</summary>
+[Flags]
+internal enum Provenance : byte
+{
+    None = 0,
+
+    /// <summary>Read from somewhere that keeps its own reference: a field, a property, a parameter the method only borrows.</summary>
+    Borrowed = 1,
+
+    /// <summary>Anything else: an acquisition, a call, a new object, null, a value the analysis does not follow.</summary>
+    Other = 2,
+}
+
 /// <summary>
 /// The ownership analysis's state: which values (acquisition sites) each variable may hold, and what may be
 /// true of each value. Values are at most 64 per graph, so a variable's points-to set is one bit mask.
 /// </summary>
 internal sealed class OwnershipState : FlowState<OwnershipState>
 {
-    public OwnershipState(int variableCount, int valueCount)
+    private static readonly Provenance[] s_noProvenance = Array.Empty<Provenance>();
+
+    /// <param name="trackProvenance">Whether to follow where variables' values come from (only for a method whose returns TG0013 checks).</param>
+    public OwnershipState(int variableCount, int valueCount, bool trackProvenance)
     {
         PointsTo = new ulong[variableCount];
         Flags = new OwnershipFlags[valueCount];
         ReleaseLine = new int[valueCount];
         ReleaseNode = new SyntaxNode?[valueCount];
+        Sources = trackProvenance ? new Provenance[variableCount] : s_noProvenance;
         for (var i = 0; i < Flags.Length; i++)
         {
             Flags[i] = OwnershipFlags.Unacquired;
         }
     }
 
-    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releaseLine, SyntaxNode?[] releaseNode)
+    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releaseLine, SyntaxNode?[] releaseNode, Provenance[] sources)
     {
         PointsTo = pointsTo;
         Flags = flags;
         ReleaseLine = releaseLine;
         ReleaseNode = releaseNode;
+        Sources = sources;
     }
 
     public ulong[] PointsTo { get; }
+
+    /// <summary>Per variable (like <see cref="PointsTo"/>): where its value may come from; empty unless provenance is tracked.</summary>
+    public Provenance[] Sources { get; }
 
     public OwnershipFlags[] Flags { get; }
 
@@ -65,7 +86,7 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
     public SyntaxNode?[] ReleaseNode { get; }
 
     public override OwnershipState Clone()
-        => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone(), (SyntaxNode?[])ReleaseNode.Clone());
+        => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone(), (SyntaxNode?[])ReleaseNode.Clone(), Sources.Length == 0 ? Sources : (Provenance[])Sources.Clone());
 
     public override bool JoinWith(OwnershipState other)
     {
@@ -75,6 +96,13 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
             var joined = PointsTo[i] | other.PointsTo[i];
             changed |= joined != PointsTo[i];
             PointsTo[i] = joined;
+        }
+
+        for (var i = 0; i < Sources.Length; i++)
+        {
+            var joined = Sources[i] | other.Sources[i];
+            changed |= joined != Sources[i];
+            Sources[i] = joined;
         }
 
         for (var i = 0; i < Flags.Length; i++)

@@ -9,7 +9,8 @@ namespace TrefGuard.Analyzers.Rules;
 
 /// <summary>
 /// The ownership family: TG0001 (missed put), TG0004 (double put), TG0005 (use after put), TG0008 (discarded
-/// acquisition) and TG0010 (leak on an exception path), all from one pass of <see cref="OwnershipAnalysis"/>.
+/// acquisition), TG0010 (leak on an exception path) and TG0013 (an [AcquiresReference] method returning a reference
+/// it does not own), all from one pass of <see cref="OwnershipAnalysis"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
@@ -19,7 +20,8 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
         Descriptors.TG0004_DoublePut,
         Descriptors.TG0005_UseAfterPut,
         Descriptors.TG0008_DiscardedAcquisition,
-        Descriptors.TG0010_LeakOnException);
+        Descriptors.TG0010_LeakOnException,
+        Descriptors.TG0013_ReturnsUnownedReference);
 
     private protected override void InitializeCompilation(CompilationStartAnalysisContext context, AnnotationModel annotations)
     {
@@ -29,23 +31,23 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations)
     {
         DiagnosticSink? sink = null;
-        var ownsParameters = context.OwningSymbol is IMethodSymbol method
-            && annotations.Get(method).HasParameterAnnotation(ParameterAnnotation.TransfersOwnership);
+        var methodAnnotations = context.OwningSymbol is IMethodSymbol method ? annotations.Get(method) : MemberAnnotations.Empty;
+        var ownsParameters = methodAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership);
         foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
         {
+            // Attributes and parameter defaults are blocks of their own; only the body owns the parameters and returns.
             // A [TransfersOwnership] parameter is owned from the start: its method is checked even when it calls
-            // nothing annotated (it may simply drop what it was given).
+            // nothing annotated (it may simply drop what it was given). An [AcquiresReference] method's returns are
+            // checked even when it touches nothing annotated (`=> _field` is the mistake TG0013 is for).
+            var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
             var scan = OperationScan.Run(root, annotations);
-            if ((scan.Needs & AnalysisNeeds.Ownership) == 0 && !ownsParameters)
+            if ((scan.Needs & AnalysisNeeds.Ownership) == 0 && !(isBody && (ownsParameters || methodAnnotations.AcquiresReference)))
             {
                 continue;
             }
 
             sink ??= new DiagnosticSink();
             var graph = context.GetControlFlowGraph(root);
-
-            // Attributes and parameter defaults are blocks of their own; only the body owns the parameters.
-            var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
             OwnershipAnalysis.Analyze(graph, context.OwningSymbol, isBody, annotations, scan.Captured, sink, context.CancellationToken);
         }
 

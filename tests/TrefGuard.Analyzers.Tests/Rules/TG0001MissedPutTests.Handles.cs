@@ -6,6 +6,15 @@ namespace TrefGuard.Analyzers.Tests.Rules;
 /// </summary>
 internal static class OwnershipHandles
 {
+    /// <summary>
+    /// The SafeHandle lines of the shipped external annotations: DangerousAddRef is void (it reports success through
+    /// <c>ref bool</c>), so the count it takes is owned through its receiver; DangerousRelease gives it back.
+    /// </summary>
+    public const string SafeHandleAnnotations = """
+        M:System.Runtime.InteropServices.SafeHandle.DangerousAddRef(System.Boolean@) AcquiresReference
+        M:System.Runtime.InteropServices.SafeHandle.DangerousRelease ReleasesReference
+        """;
+
     /// <summary>A pool lease (Rent/Return on the pool), a SafeHandle-style pair, and an entity handle with a static close.</summary>
     public const string Source = """
 

@@ -650,4 +650,47 @@ public sealed class TG0004DoublePutTests
     {
         await Verify.VerifyAnalyzerAsync(s_silent[name]);
     }
+
+    [Fact]
+    public async Task DangerousReleaseTwiceAfterDangerousAddRef_IsReported_AndRemoved()
+    {
+        // SafeHandle.DangerousAddRef is void: its count is owned through the receiver (shipped external annotations).
+        await new Verify.Test
+        {
+            TestCode = """
+                using System.Runtime.InteropServices;
+
+                class Native
+                {
+                    static long Peek(SafeHandle handle)
+                    {
+                        bool ok = false;
+                        handle.DangerousAddRef(ref ok);
+                        var raw = (long)handle.DangerousGetHandle();
+                        handle.DangerousRelease();
+                        {|#0:handle.DangerousRelease()|};
+                        return raw;
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", OwnershipHandles.SafeHandleAnnotations) },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0004").WithLocation(0).WithArguments("handle", 10) },
+            FixedCode = """
+                using System.Runtime.InteropServices;
+
+                class Native
+                {
+                    static long Peek(SafeHandle handle)
+                    {
+                        bool ok = false;
+                        handle.DangerousAddRef(ref ok);
+                        var raw = (long)handle.DangerousGetHandle();
+                        handle.DangerousRelease();
+                        return raw;
+                    }
+                }
+                """,
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
 }

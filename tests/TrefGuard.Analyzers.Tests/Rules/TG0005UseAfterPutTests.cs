@@ -616,4 +616,29 @@ public sealed class TG0005UseAfterPutTests
     {
         await new Verify.Test { TestCode = s_silent[name], AnalyzerConfig = NoExceptionPaths }.RunAsync();
     }
+
+    [Fact]
+    public async Task SafeHandleUsedAfterDangerousRelease_IsNoUseAfterPut()
+    {
+        // The count DangerousAddRef took is gone, but the handle is still a valid object: reading it is no TG0005.
+        await new Verify.Test
+        {
+            TestCode = """
+                using System.Runtime.InteropServices;
+
+                class Native
+                {
+                    static bool Closed(SafeHandle handle)
+                    {
+                        bool ok = false;
+                        handle.DangerousAddRef(ref ok);
+                        handle.DangerousRelease();
+                        return handle.IsClosed;
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", OwnershipHandles.SafeHandleAnnotations) },
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
 }

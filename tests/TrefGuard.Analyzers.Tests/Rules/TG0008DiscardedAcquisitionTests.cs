@@ -575,4 +575,27 @@ public sealed class TG0008DiscardedAcquisitionTests
     {
         await Verify.VerifyAnalyzerAsync(s_silent[name]);
     }
+
+    [Fact]
+    public async Task VoidAcquisitionThroughTheReceiver_IsNotADiscardedResult()
+    {
+        // DangerousAddRef returns nothing: its count is owned through `handle`, which TG0001 follows.
+        await new Verify.Test
+        {
+            TestCode = """
+                using System.Runtime.InteropServices;
+
+                class Native
+                {
+                    static void Touch(SafeHandle handle)
+                    {
+                        bool ok = false;
+                        handle.DangerousAddRef(ref ok);
+                        handle.DangerousRelease();
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", OwnershipHandles.SafeHandleAnnotations) },
+        }.RunAsync();
+    }
 }

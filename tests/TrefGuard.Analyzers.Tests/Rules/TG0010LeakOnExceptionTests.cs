@@ -817,4 +817,50 @@ public sealed class TG0010LeakOnExceptionTests
     {
         await Verify.VerifyAnalyzerAsync(s_silent[name]);
     }
+
+    [Fact]
+    public async Task DangerousAddRefReleasedOnlyOnTheNormalPath_IsReleasedInFinally()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Runtime.InteropServices;
+
+                class Native
+                {
+                    static void Print(SafeHandle handle)
+                    {
+                        bool ok = false;
+                        {|#0:handle.DangerousAddRef(ref ok)|};
+                        Console.WriteLine(handle.DangerousGetHandle());
+                        handle.DangerousRelease();
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", OwnershipHandles.SafeHandleAnnotations) },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0010").WithLocation(0).WithArguments("handle", "call to 'DangerousGetHandle'", 10) },
+            FixedCode = """
+                using System;
+                using System.Runtime.InteropServices;
+
+                class Native
+                {
+                    static void Print(SafeHandle handle)
+                    {
+                        bool ok = false;
+                        handle.DangerousAddRef(ref ok);
+                        try
+                        {
+                            Console.WriteLine(handle.DangerousGetHandle());
+                        }
+                        finally
+                        {
+                            handle.DangerousRelease();
+                        }
+                    }
+                }
+                """,
+        }.RunAsync();
+    }
 }
