@@ -89,7 +89,7 @@ public sealed class TG0013ReturnsUnownedReferenceTests
             static class Owners
             {
                 [AcquiresReference]
-                public static TaskRef Share(TaskRef owner) => [|owner|];
+                public static TaskRef Share(TaskRef owner) => {|#0:owner|};
             }
             """,
             """
@@ -101,7 +101,8 @@ public sealed class TG0013ReturnsUnownedReferenceTests
                 [AcquiresReference]
                 public static TaskRef Share(TaskRef owner) => owner.Get();
             }
-            """);
+            """,
+            Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Owners.Share", 7));
     }
 
     [Fact]
@@ -254,7 +255,7 @@ public sealed class TG0013ReturnsUnownedReferenceTests
                 [AcquiresReference]
                 public static TaskStruct Pin(TaskStruct task)
                 {
-                    return [|task|];
+                    return {|#0:task|};
                 }
             }
             """,
@@ -270,7 +271,8 @@ public sealed class TG0013ReturnsUnownedReferenceTests
                     return task.Get();
                 }
             }
-            """);
+            """,
+            Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Pins.Pin", 9));
     }
 
     [Fact]
@@ -514,7 +516,7 @@ public sealed class TG0013ReturnsUnownedReferenceTests
                     static class Sessions
                     {
                         [AcquiresReference]
-                        public static TaskRef None() => [|TaskRef.None|];
+                        public static TaskRef None() => {|#0:TaskRef.None|};
 
                         [AcquiresReference]
                         public static TaskRef Same(TaskRef r) => [|r|];
@@ -531,9 +533,14 @@ public sealed class TG0013ReturnsUnownedReferenceTests
                         public void Set(TaskStruct task) => _current = task;
 
                         [AcquiresReference]
-                        public TaskStruct? Current() => [|_current|];
+                        public TaskStruct? Current() => {|#1:_current|};
                     }
                     """),
+            },
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Sessions.None", 7),
+                Verify.Diagnostic("TG0013").WithLocation(1).WithArguments("Tasks.Current", 11),
             },
             FixedSources =
             {
