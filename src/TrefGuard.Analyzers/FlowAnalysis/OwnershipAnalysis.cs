@@ -136,26 +136,43 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
 
     private void Scan(IOperation operation)
     {
-        switch (operation)
+        // Dispatch on the kind, not on interface type tests: this runs for every operation of every analysed graph.
+        switch (operation.Kind)
         {
-            case IFlowAnonymousFunctionOperation lambda:
-                _lambdas.Add(lambda);
+            case OperationKind.FlowAnonymousFunction:
+                _lambdas.Add((IFlowAnonymousFunctionOperation)operation);
                 return;
-            case ISimpleAssignmentOperation assignment when MayCarryValue(assignment.Value) && TrackableVariable(assignment.Target) is { } variable:
-                SlotOf(variable);
+            case OperationKind.SimpleAssignment:
+                var assignment = (ISimpleAssignmentOperation)operation;
+                if (MayCarryValue(assignment.Value) && TrackableVariable(assignment.Target) is { } variable)
+                {
+                    SlotOf(variable);
+                }
+
                 break;
-            case IFlowCaptureOperation capture when MayCarryValue(capture.Value):
-                if (!_captureSlots.ContainsKey(capture.Id))
+            case OperationKind.FlowCapture:
+                var capture = (IFlowCaptureOperation)operation;
+                if (MayCarryValue(capture.Value) && !_captureSlots.ContainsKey(capture.Id))
                 {
                     _captureSlots.Add(capture.Id, _captureSlots.Count);
                 }
 
                 break;
-            case IIsPatternOperation pattern when DeclaredByPattern(pattern.Pattern) is { } declared && MayCarryValue(pattern.Value) && !_captured.Contains(declared):
-                SlotOf(declared);
+            case OperationKind.IsPattern:
+                var pattern = (IIsPatternOperation)operation;
+                if (DeclaredByPattern(pattern.Pattern) is { } declared && MayCarryValue(pattern.Value) && !_captured.Contains(declared))
+                {
+                    SlotOf(declared);
+                }
+
                 break;
-            case IInvocationOperation { TargetMethod.ReturnsVoid: true, Instance: not null } invocation when IsReceiverAcquisition(invocation, _annotations.Get(invocation.TargetMethod)):
-                ScanReceiverAcquisition(invocation);
+            case OperationKind.Invocation:
+                var invocation = (IInvocationOperation)operation;
+                if (invocation is { TargetMethod.ReturnsVoid: true, Instance: not null } && IsReceiverAcquisition(invocation, _annotations.Get(invocation.TargetMethod)))
+                {
+                    ScanReceiverAcquisition(invocation);
+                }
+
                 break;
         }
 
@@ -167,7 +184,8 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         if (IsAcquisition(operation) && !_valueIds.ContainsKey(operation) && _values.Count < MaxValues)
         {
             _valueIds.Add(operation, _values.Count);
-            _values.Add(new ValueInfo(operation, operation.Syntax.GetLocation(), operation.Syntax.ToString(), nameFromVariable: false));
+            // Named by its expression until a variable names it; the text is made only for a message.
+            _values.Add(new ValueInfo(operation));
         }
 
         foreach (var child in operation.ChildOperations)
@@ -226,11 +244,11 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             || (_checkedMethod is not null && IsBorrowedSource(value));
     }
 
-    private bool IsAcquisition(IOperation operation) => operation switch
+    private bool IsAcquisition(IOperation operation) => operation.Kind switch
     {
-        IInvocationOperation invocation => _annotations.Get(invocation.TargetMethod) is { AcquiresReference: true } annotations && !IsReceiverAcquisition(invocation, annotations),
-        IPropertyReferenceOperation property => _annotations.Get(property.Property).AcquiresReference,
-        IObjectCreationOperation { Constructor: { } constructor } => _annotations.Get(constructor).AcquiresReference,
+        OperationKind.Invocation => _annotations.Get(((IInvocationOperation)operation).TargetMethod) is { AcquiresReference: true } annotations && !IsReceiverAcquisition((IInvocationOperation)operation, annotations),
+        OperationKind.PropertyReference => _annotations.Get(((IPropertyReferenceOperation)operation).Property).AcquiresReference,
+        OperationKind.ObjectCreation => ((IObjectCreationOperation)operation).Constructor is { } constructor && _annotations.Get(constructor).AcquiresReference,
         _ => false,
     };
 
