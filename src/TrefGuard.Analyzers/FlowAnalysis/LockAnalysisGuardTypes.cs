@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using TrefGuard.Analyzers.Infrastructure;
 
@@ -41,6 +42,11 @@ internal sealed class LockAnalysisGuardTypes
             return cached;
         }
 
+        if (!CouldBeGuard(key))
+        {
+            return _locks.GetOrAdd(key, 0);
+        }
+
         ulong locks = 0;
         locks |= Find(key, key);
         if (key.ContainingType is { } container)
@@ -48,12 +54,58 @@ internal sealed class LockAnalysisGuardTypes
             locks |= Find(container, key);
         }
 
-        if (key.ContainingNamespace is { } ns && CanCarryAnnotations(key.ContainingAssembly))
+        // The namespace holds the acquiring method of the runtime's guards (TaskTable.ReadLock returns
+        // TasklistReadGuard). In source, searching a namespace builds the members of each of its types and binds
+        // their attributes, a fresh cost in every compilation (every edit, in the IDE): it is kept for guards that are
+        // structs, as guards are made to be (no allocation per lock); a source class is searched only in itself and
+        // its containing type.
+        if (key.ContainingNamespace is { } ns && CanCarryAnnotations(key.ContainingAssembly)
+            && (key.IsValueType || !key.Locations.Any(static l => l.IsInSource)))
         {
             locks |= Find(ns, key);
         }
 
         return _locks.GetOrAdd(key, locks);
+    }
+
+    /// <summary>
+    /// A guard is released by its <c>Dispose</c> or by a [ReleasesLock] member, so a type with neither is no guard and
+    /// its namespace need not be searched. The search asks every method there for its return type, which in a fresh
+    /// compilation (every edit, in the IDE) binds the signatures of all those types' methods: the common case, a
+    /// parameter or receiver of an ordinary type, must stop here.
+    /// </summary>
+    private bool CouldBeGuard(INamedTypeSymbol type)
+    {
+        if (type.IsRefLikeType)
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_IDisposable || implemented.Name == "IAsyncDisposable")
+            {
+                return true;
+            }
+        }
+
+        for (var current = type; current is not null && current.SpecialType == SpecialType.None; current = current.BaseType)
+        {
+            if (!current.GetMembers("Dispose").IsEmpty || !current.GetMembers("DisposeAsync").IsEmpty)
+            {
+                return true;
+            }
+
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IMethodSymbol method && _annotations.Get(method).ReleasesLocks != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private bool CanCarryAnnotations(IAssemblySymbol? assembly)
@@ -118,7 +170,8 @@ internal sealed class LockAnalysisGuardTypes
             switch (member)
             {
                 // A fluent acquire that returns its own receiver type would make every value of that type a "guard".
-                case IMethodSymbol { ReturnsVoid: false } method when method.ReturnType.SpecialType == SpecialType.None
+                // The annotation first: asking a source method for its return type binds its signature.
+                case IMethodSymbol method when _annotations.MayAcquireLock(method) && !method.ReturnsVoid && method.ReturnType.SpecialType == SpecialType.None
                     && !SymbolEqualityComparer.Default.Equals(method.ReturnType.OriginalDefinition, type.OriginalDefinition):
                     var locks = _annotations.Get(method).AcquiresLocks;
                     if (locks != 0)

@@ -198,6 +198,44 @@ internal sealed class AnnotationModel
     }
 
     /// <summary>
+    /// Whether a method may take a lock, decided without binding its signature: by its own attributes (or its
+    /// property's), by the annotations file, or, for an override (which inherits its base member's contract), by its
+    /// full annotations. Searching many methods for the ones that take a lock must not bind every signature on the way:
+    /// in a fresh compilation, as after each edit in the IDE, that is most of the work of declaring the program.
+    /// </summary>
+    public bool MayAcquireLock(IMethodSymbol method)
+    {
+        var definition = method.OriginalDefinition;
+        if (definition.ContainingAssembly is { } assembly && !CanCarryAnnotations(assembly))
+        {
+            return false;
+        }
+
+        if (definition.IsOverride || _external.ContainsKey(definition))
+        {
+            return Get(definition).AcquiresLocks != 0;
+        }
+
+        var attributeType = _attributeTypes[(int)AnnotationKind.AcquiresLock];
+        return attributeType is not null
+            && (HasAttribute(definition.GetAttributes(), attributeType)
+                || (definition.AssociatedSymbol is { } associated && HasAttribute(associated.GetAttributes(), attributeType)));
+    }
+
+    private static bool HasAttribute(ImmutableArray<AttributeData> attributes, INamedTypeSymbol attributeType)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether members of <paramref name="assembly"/> can carry annotations: the compilation's own, the one that defines
     /// the attributes and those that reference it, and those the annotations file names members of. An attribute
     /// type can only be applied by an assembly that sees it, and an override inherits from members that can.
