@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using TrefGuard.Analyzers.Infrastructure;
 
@@ -10,9 +9,10 @@ namespace TrefGuard.Analyzers.FlowAnalysis;
 /// Which types are lock guards: the return types of [AcquiresLock] methods (<c>TasklistReadGuard</c> from
 /// <c>TaskTable.ReadLock()</c>). A parameter of a guard type (<c>in TasklistReadGuard g</c>) means the caller holds
 /// the guard's lock. Nothing links a guard type to its acquiring method but that method's return type, so the
-/// methods are searched where they live in practice: the guard type itself, its containing type, and the types of
-/// its namespace in its assembly when that assembly can carry annotations. One instance per compilation; each
-/// namespace or type is searched once.
+/// methods are searched where they live in practice: the guard type itself, its containing type, and, for a struct
+/// guard or one from metadata, the types of its namespace in its assembly when that assembly can carry annotations.
+/// Only a type released by <c>Dispose</c> or a [ReleasesLock] member (or a ref struct) is searched for at all. One
+/// instance per compilation; each namespace or type is searched once.
 /// </summary>
 internal sealed class LockAnalysisGuardTypes
 {
@@ -60,7 +60,7 @@ internal sealed class LockAnalysisGuardTypes
         // structs, as guards are made to be (no allocation per lock); a source class is searched only in itself and
         // its containing type.
         if (key.ContainingNamespace is { } ns && CanCarryAnnotations(key.ContainingAssembly)
-            && (key.IsValueType || !key.Locations.Any(static l => l.IsInSource)))
+            && (key.IsValueType || key.DeclaringSyntaxReferences.IsEmpty))
         {
             locks |= Find(ns, key);
         }
