@@ -103,14 +103,18 @@ internal sealed class OperationScan
                 }
 
                 break;
+            // A nested function's own annotations count as touched: an [AcquiresReference] local function is checked
+            // to return what it owns (TG0013) even when nothing else in the method is annotated.
             case OperationKind.AnonymousFunction:
                 var lambda = (IAnonymousFunctionOperation)operation;
                 HasNestedFunctions = true;
+                Note(_annotations.Get(lambda.Symbol));
                 Walk(lambda.Body, lambda.Symbol);
                 return;
             case OperationKind.LocalFunction:
                 var localFunction = (ILocalFunctionOperation)operation;
                 HasNestedFunctions = true;
+                Note(_annotations.Get(localFunction.Symbol));
                 foreach (var child in localFunction.ChildOperations)
                 {
                     Walk(child, localFunction.Symbol);

@@ -350,6 +350,31 @@ public sealed class TG0013ReturnsUnownedReferenceTests
     }
 
     [Fact]
+    public async Task AnnotatedLocalFunction_IsChecked_InAMethodThatTouchesNothingElseAnnotated()
+    {
+        // The gate before any graph is built must count the local function's own attribute as annotated code.
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard;
+            using TrefGuard.Annotations;
+
+            sealed class Group
+            {
+                private TaskRef _leader = TaskRef.None;
+
+                public int Count()
+                {
+                    return 1;
+
+                    [AcquiresReference]
+                    TaskRef Leader() => {|#0:_leader|};
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Leader", 13));
+    }
+
+    [Fact]
     public async Task AnnotatedLocalFunction_IsChecked_TheEnclosingMethodIsNot()
     {
         await new Verify.Test
