@@ -39,23 +39,12 @@ internal sealed partial class OwnershipAnalysis
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out, Type.SpecialType: SpecialType.System_Boolean }
-                && TrackableFlag(OperationHelpers.WithoutConversions(argument.Value)) is { } flag)
+                && TrackableVariable(OperationHelpers.WithoutConversions(argument.Value)) is { } flag)
             {
                 _successFlags ??= new Dictionary<ISymbol, ulong>(SymbolEqualityComparer.Default);
                 _successFlags[flag] = (_successFlags.TryGetValue(flag, out var values) ? values : 0) | (1UL << value);
             }
         }
-    }
-
-    private ISymbol? TrackableFlag(IOperation operation)
-    {
-        ISymbol? symbol = operation switch
-        {
-            ILocalReferenceOperation { Local: { IsRef: false } local } => local,
-            IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } => parameter,
-            _ => null,
-        };
-        return symbol is not null && !_captured.Contains(symbol) ? symbol : null;
     }
 
     /// <summary>
@@ -96,7 +85,7 @@ internal sealed partial class OwnershipAnalysis
             condition = OperationHelpers.WithoutConversions(not.Operand);
         }
 
-        if (conditionValue != negated || TrackableFlag(condition) is not { } flag || !_successFlags!.TryGetValue(flag, out var acquired))
+        if (conditionValue != negated || TrackableVariable(condition) is not { } flag || !_successFlags!.TryGetValue(flag, out var acquired))
         {
             return;
         }
