@@ -126,6 +126,10 @@ internal static class ExitDescriber
 
     public static int LineOf(SyntaxToken token) => token.SyntaxTree is { } tree ? LineAt(tree, token.SpanStart) : 0;
 
+    /// <summary>The line of a symbol's first declaration in source; 0 for a symbol from metadata.</summary>
+    public static int LineOf(ISymbol symbol)
+        => symbol.Locations.Length > 0 && symbol.Locations[0] is { IsInSource: true, SourceTree: { } tree } location ? LineAt(tree, location.SourceSpan.Start) : 0;
+
     private static int LineAt(SyntaxTree tree, int position) => tree.GetText().Lines.GetLineFromPosition(position).LineNumber + 1;
 
     private static ExitDescription EndOfMethod(SyntaxNode inside)

@@ -40,22 +40,28 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
-    public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
-        => Analyze(graph, owner, nested: false, annotations, guardTypes, captured, sink, cancellationToken);
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
+        => Analyze(graph, owner, nested: false, annotations, guardTypes, scan, sink, cancellationToken);
 
-    private static void Analyze(ControlFlowGraph graph, ISymbol owner, bool nested, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
+    private static void Analyze(ControlFlowGraph graph, ISymbol owner, bool nested, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var analysis = new LockAnalysis(graph, owner, annotations, guardTypes, sink, captured, cancellationToken);
+        var analysis = new LockAnalysis(graph, owner, annotations, guardTypes, sink, scan.Captured, cancellationToken);
         analysis.Run(analysis.Prepare(nested));
 
         foreach (var localFunction in graph.LocalFunctions)
         {
-            Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, nested: true, annotations, guardTypes, captured, sink, cancellationToken);
+            if ((scan.NeedsOf(localFunction) & AnalysisNeeds.Locks) != 0)
+            {
+                Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, nested: true, annotations, guardTypes, scan, sink, cancellationToken);
+            }
         }
 
         foreach (var lambda in analysis._lambdas)
         {
-            Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, nested: true, annotations, guardTypes, captured, sink, cancellationToken);
+            if ((scan.NeedsOf(lambda.Symbol) & AnalysisNeeds.Locks) != 0)
+            {
+                Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, nested: true, annotations, guardTypes, scan, sink, cancellationToken);
+            }
         }
     }
 
@@ -91,7 +97,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
             if (required != 0)
             {
                 held |= required;
-                heldLines.Add((required, LineOf(method)));
+                heldLines.Add((required, ExitDescriber.LineOf(method)));
             }
 
             foreach (var parameter in method.Parameters)
@@ -105,7 +111,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
                 if (guarded != 0)
                 {
                     held |= guarded;
-                    heldLines.Add((guarded, LineOf(parameter)));
+                    heldLines.Add((guarded, ExitDescriber.LineOf(parameter)));
                 }
             }
 
@@ -114,7 +120,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
                 && method.ContainingType is { } containing && _guardTypes.LocksOf(containing) is var self and not 0)
             {
                 held |= self;
-                heldLines.Add((self, LineOf(method)));
+                heldLines.Add((self, ExitDescriber.LineOf(method)));
             }
         }
 
@@ -218,9 +224,6 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
 
     private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
 
-    private static int LineOf(ISymbol symbol)
-        => symbol.Locations.Length > 0 && symbol.Locations[0].IsInSource ? symbol.Locations[0].GetLineSpan().StartLinePosition.Line + 1 : 0;
-
     /// <summary>The annotations of the called method; for an interface method, those of the receiver's implementation.</summary>
     private MemberAnnotations AnnotationsOf(IInvocationOperation invocation)
     {
@@ -234,6 +237,4 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
 
         return annotations;
     }
-
-
 }

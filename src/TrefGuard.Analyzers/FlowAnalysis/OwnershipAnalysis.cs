@@ -60,10 +60,10 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
-    public static void Analyze(ControlFlowGraph graph, ISymbol owner, bool ownsParameters, AnnotationModel annotations, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, bool ownsParameters, AnnotationModel annotations, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var checkedMethod = ownsParameters && owner is IMethodSymbol method && ChecksReturns(method, annotations) ? method : null;
-        var analysis = new OwnershipAnalysis(graph, annotations, sink, captured, checkedMethod, cancellationToken);
+        var analysis = new OwnershipAnalysis(graph, annotations, sink, scan.Captured, checkedMethod, cancellationToken);
         var entry = analysis.Prepare(ownsParameters ? owner : null);
         if (entry is not null)
         {
@@ -72,12 +72,18 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
 
         foreach (var localFunction in graph.LocalFunctions)
         {
-            Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, ownsParameters: true, annotations, captured, sink, cancellationToken);
+            if ((scan.NeedsOf(localFunction) & AnalysisNeeds.Ownership) != 0)
+            {
+                Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, ownsParameters: true, annotations, scan, sink, cancellationToken);
+            }
         }
 
         foreach (var lambda in analysis._lambdas)
         {
-            Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, ownsParameters: true, annotations, captured, sink, cancellationToken);
+            if ((scan.NeedsOf(lambda.Symbol) & AnalysisNeeds.Ownership) != 0)
+            {
+                Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, ownsParameters: true, annotations, scan, sink, cancellationToken);
+            }
         }
     }
 

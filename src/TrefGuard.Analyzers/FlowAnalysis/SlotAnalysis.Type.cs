@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using TrefGuard.Analyzers.Infrastructure;
 using TrefGuard.Analyzers.Rules;
@@ -93,6 +94,7 @@ internal sealed class SlotTypeContext
 {
     private readonly SlotTypeCollection _collection;
     private readonly DiagnosticSink _sink;
+    private readonly AnalyzerOptions _options;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<IFieldSymbol, int> _fieldIndexes = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol?[] _apis;
@@ -106,12 +108,13 @@ internal sealed class SlotTypeContext
     private IMethodSymbol? _staticConstructor;
     private IMethodSymbol? _primaryConstructor;
 
-    private SlotTypeContext(SlotTypeCollection collection, AnnotationModel annotations, ImmutableArray<IFieldSymbol> fields, DiagnosticSink sink, CancellationToken cancellationToken)
+    private SlotTypeContext(SlotTypeCollection collection, AnnotationModel annotations, ImmutableArray<IFieldSymbol> fields, DiagnosticSink sink, AnalyzerOptions options, CancellationToken cancellationToken)
     {
         _collection = collection;
         Annotations = annotations;
         Fields = fields;
         _sink = sink;
+        _options = options;
         _cancellationToken = cancellationToken;
         _apis = new INamedTypeSymbol?[fields.Length];
         _byConstruction = new bool[fields.Length];
@@ -141,7 +144,7 @@ internal sealed class SlotTypeContext
     public ImmutableArray<IFieldSymbol> Fields { get; }
 
     /// <summary>Runs the whole analysis of a type; its diagnostics go to <paramref name="sink"/>.</summary>
-    public static void Analyze(SlotTypeCollection collection, AnnotationModel annotations, DiagnosticSink sink, CancellationToken cancellationToken)
+    public static void Analyze(SlotTypeCollection collection, AnnotationModel annotations, DiagnosticSink sink, AnalyzerOptions options, CancellationToken cancellationToken)
     {
         var fields = ImmutableArray.CreateBuilder<IFieldSymbol>();
         foreach (var member in collection.Type.GetMembers())
@@ -152,7 +155,7 @@ internal sealed class SlotTypeContext
             }
         }
 
-        new SlotTypeContext(collection, annotations, fields.ToImmutable(), sink, cancellationToken).Run();
+        new SlotTypeContext(collection, annotations, fields.ToImmutable(), sink, options, cancellationToken).Run();
     }
 
     public bool IsInitializedByConstruction(int field) => _byConstruction[field];
@@ -407,7 +410,14 @@ internal sealed class SlotTypeContext
 
             foreach (var reference in field.DeclaringSyntaxReferences)
             {
+                // The one diagnostic of the family at a declaration no callback vouched for: the field may be declared
+                // in a generated part of the type, where the driver, told not to filter, would let it through.
                 var declarator = reference.GetSyntax(_cancellationToken);
+                if (GeneratedCode.IsGenerated(field, declarator, _options, _cancellationToken))
+                {
+                    break;
+                }
+
                 _sink.Add(Diagnostic.Create(Descriptors.TG0011_SlotNeverFinalized, declarator.GetLocation(), ApiProperties(i), field.Name, Type.Name));
                 break;
             }

@@ -36,6 +36,7 @@ internal sealed class OperationScan
 
     private readonly AnnotationModel _annotations;
     private HashSet<ISymbol>? _captured;
+    private Dictionary<IMethodSymbol, AnalysisNeeds>? _nestedFunctionNeeds;
 
     private OperationScan(AnnotationModel annotations) => _annotations = annotations;
 
@@ -44,8 +45,16 @@ internal sealed class OperationScan
     /// <summary>Locals and parameters referenced from a lambda or local function other than the one declaring them.</summary>
     public ISet<ISymbol> Captured => (ISet<ISymbol>?)_captured ?? s_noCaptures;
 
-    /// <summary>Whether any annotated member appears in a lambda or local function (which runs on its own terms).</summary>
+    /// <summary>Whether the block has a lambda or local function (which runs on its own terms).</summary>
     public bool HasNestedFunctions { get; private set; }
+
+    /// <summary>
+    /// What a lambda or local function of the block needs: its own annotations and what its body touches, nested
+    /// functions included. The analyses skip the graph of one that needs nothing of theirs, for a finding needs an
+    /// annotated member (captured variables are left alone). A function the scan did not meet gets the whole block's.
+    /// </summary>
+    public AnalysisNeeds NeedsOf(IMethodSymbol nestedFunction)
+        => _nestedFunctionNeeds is not null && _nestedFunctionNeeds.TryGetValue(nestedFunction, out var needs) ? needs : Needs;
 
     /// <summary>
     /// The scan of the whole tree <paramref name="block"/> belongs to (its root: a method body with its initializers,
@@ -107,19 +116,10 @@ internal sealed class OperationScan
             // to return what it owns (TG0013) even when nothing else in the method is annotated.
             case OperationKind.AnonymousFunction:
                 var lambda = (IAnonymousFunctionOperation)operation;
-                HasNestedFunctions = true;
-                Note(_annotations.Get(lambda.Symbol));
-                Walk(lambda.Body, lambda.Symbol);
+                WalkNestedFunction(lambda.Symbol, lambda);
                 return;
             case OperationKind.LocalFunction:
-                var localFunction = (ILocalFunctionOperation)operation;
-                HasNestedFunctions = true;
-                Note(_annotations.Get(localFunction.Symbol));
-                foreach (var child in localFunction.ChildOperations)
-                {
-                    Walk(child, localFunction.Symbol);
-                }
-
+                WalkNestedFunction(((ILocalFunctionOperation)operation).Symbol, operation);
                 return;
         }
 
@@ -127,6 +127,21 @@ internal sealed class OperationScan
         {
             Walk(child, nestedFunction);
         }
+    }
+
+    private void WalkNestedFunction(IMethodSymbol function, IOperation operation)
+    {
+        HasNestedFunctions = true;
+        var enclosing = Needs;
+        Needs = AnalysisNeeds.None;
+        Note(_annotations.Get(function));
+        foreach (var child in operation.ChildOperations)
+        {
+            Walk(child, function);
+        }
+
+        (_nestedFunctionNeeds ??= new Dictionary<IMethodSymbol, AnalysisNeeds>(SymbolEqualityComparer.Default))[function] = Needs;
+        Needs |= enclosing;
     }
 
     private void NoteInvocation(IInvocationOperation invocation)

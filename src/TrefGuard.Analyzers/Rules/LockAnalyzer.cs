@@ -20,6 +20,9 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
         Descriptors.TG0006_ExcludedLockHeld,
         Descriptors.TG0009_TaskUsedAfterUnlock);
 
+    /// <summary>Every diagnostic is located in the analysed block: at an operation of its graph.</summary>
+    private protected override bool KeepsOutOfGeneratedCode => true;
+
     private protected override void InitializeCompilation(CompilationStartAnalysisContext context, AnnotationModel annotations)
     {
         var guardTypes = new LockAnalysisGuardTypes(annotations);
@@ -95,7 +98,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
 
             sink ??= new DiagnosticSink();
             var graph = context.GetControlFlowGraph(root);
-            LockAnalysis.Analyze(graph, context.OwningSymbol, annotations, guardTypes, scan.Captured, sink, context.CancellationToken);
+            LockAnalysis.Analyze(graph, context.OwningSymbol, annotations, guardTypes, scan, sink, context.CancellationToken);
         }
 
         if (sink is not null)

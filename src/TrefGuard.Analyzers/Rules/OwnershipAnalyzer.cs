@@ -23,6 +23,9 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
         Descriptors.TG0010_LeakOnException,
         Descriptors.TG0013_ReturnsUnownedReference);
 
+    /// <summary>Every diagnostic is located at an operation of the analysed block or at a parameter of its method.</summary>
+    private protected override bool KeepsOutOfGeneratedCode => true;
+
     private protected override void InitializeCompilation(CompilationStartAnalysisContext context, AnnotationModel annotations)
     {
         context.RegisterOperationBlockAction(block => AnalyzeBlock(block, annotations));
@@ -48,7 +51,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
 
             sink ??= new DiagnosticSink();
             var graph = context.GetControlFlowGraph(root);
-            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, isBody, annotations, scan.Captured, sink, context.CancellationToken);
+            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, isBody, annotations, scan, sink, context.CancellationToken);
         }
 
         if (sink is not null)

@@ -28,6 +28,12 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         Descriptors.TG0007_SlotOverwritten,
         Descriptors.TG0011_SlotNeverFinalized);
 
+    /// <summary>
+    /// TG0003 and TG0007 lie at operations of the members the driver called back for; TG0011, at a field's
+    /// declaration, is checked for generated code by the analysis itself.
+    /// </summary>
+    private protected override bool KeepsOutOfGeneratedCode => true;
+
     private protected override void InitializeCompilation(CompilationStartAnalysisContext context, AnnotationModel annotations)
     {
         context.RegisterSymbolStartAction(start => StartType(start, annotations), SymbolKind.NamedType);
@@ -171,7 +177,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                     return;
                 }
 
-                SlotTypeContext.Analyze(_collection, _annotations, sink, context.CancellationToken);
+                SlotTypeContext.Analyze(_collection, _annotations, sink, context.Options, context.CancellationToken);
             }
 
             foreach (var diagnostic in sink.Diagnostics)

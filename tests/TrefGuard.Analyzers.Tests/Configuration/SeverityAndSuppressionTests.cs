@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using TrefGuard.Analyzers.Rules;
+using TrefGuard.Analyzers.Tests.Verifiers;
 using Xunit;
 using Verify = TrefGuard.Analyzers.Tests.Verifiers.AnalyzerVerifier<TrefGuard.Analyzers.Rules.OwnershipAnalyzer>;
 
@@ -160,6 +161,103 @@ public sealed class SeverityAndSuppressionTests
                     }
                     """),
             },
+        };
+        await test.RunAsync();
+    }
+
+    /// <summary>
+    /// The lock and ownership analyzers let the driver skip its per-diagnostic generated-code check (they only report
+    /// inside what they were called back for); generated code must still be skipped, by attribute as by file.
+    /// </summary>
+    [Fact]
+    public async Task GeneratedCodeAttribute_IsSkipped_ByTheOwnershipAnalyzer()
+    {
+        await Verify.VerifyAsync("""
+            using System.CodeDom.Compiler;
+            using TrefGuard;
+
+            [GeneratedCode("tool", "1.0")]
+            class Generated
+            {
+                int M(TaskStruct t)
+                {
+                    var r = Tref.GetByTask(t, PidType.Pid);
+                    return r.Nr;
+                }
+            }
+
+            class Written
+            {
+                [GeneratedCode("tool", "1.0")]
+                int M(TaskStruct t)
+                {
+                    var r = Tref.GetByTask(t, PidType.Pid);
+                    return r.Nr;
+                }
+
+                int N(TaskStruct t)
+                {
+                    var {|#0:r = Tref.GetByTask(t, PidType.Pid)|};
+                    return r.Nr;
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "return", 26));
+    }
+
+    [Fact]
+    public async Task GeneratedCodeAttribute_IsSkipped_ByTheLockAnalyzer()
+    {
+        await AnalyzerVerifier<LockAnalyzer>.VerifyAsync("""
+            using System.CodeDom.Compiler;
+            using TrefGuard;
+
+            [GeneratedCode("tool", "1.0")]
+            class Generated
+            {
+                static bool Alive(TaskRef r) => r.Task != null;
+            }
+
+            class Written
+            {
+                static bool Alive(TaskRef r) => [|r.Task|] != null;
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task PartialType_GeneratedHalfIsSkipped_WrittenHalfIsReported()
+    {
+        var test = new Verify.Test
+        {
+            Sources =
+            {
+                ("Worker.g.cs", """
+                    using TrefGuard;
+
+                    partial class Worker
+                    {
+                        int Generated(TaskStruct t)
+                        {
+                            var r = Tref.GetByTask(t, PidType.Pid);
+                            return r.Nr;
+                        }
+                    }
+                    """),
+                ("Worker.cs", """
+                    using TrefGuard;
+
+                    partial class Worker
+                    {
+                        int Written(TaskStruct t)
+                        {
+                            var {|#0:r = Tref.GetByTask(t, PidType.Pid)|};
+                            return r.Nr;
+                        }
+                    }
+                    """),
+            },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "return", 8) },
         };
         await test.RunAsync();
     }

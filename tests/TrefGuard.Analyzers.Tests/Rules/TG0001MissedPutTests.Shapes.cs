@@ -174,6 +174,36 @@ public sealed partial class TG0001MissedPutTests
         }.RunAsync();
     }
 
+    /// <summary>
+    /// The analyses skip a nested function that touches nothing annotated; one that only holds such a function is
+    /// not one of those. Pins that the gate's per-function needs include the functions nested in it.
+    /// </summary>
+    [Fact]
+    public async Task LeakInALambdaInALocalFunctionInALambda_IsReported()
+    {
+        await Verify.VerifyAnalyzerAsync("""
+            using System;
+            using TrefGuard;
+
+            class Timers
+            {
+                static Func<int, Func<TaskStruct, int>> Samplers() => unused =>
+                {
+                    return Make();
+
+                    static Func<TaskStruct, int> Make() => task =>
+                    {
+                        var {|#0:r = Tref.GetByTask(task, PidType.Pid)|};
+                        return r.Nr;
+                    };
+                };
+
+                static int Plain(int[] values) => Array.FindIndex(values, v => v > 0);
+            }
+            """,
+            Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "return", 13));
+    }
+
     [Fact]
     public async Task LocalFunctionBody_IsAnalysedOnItsOwn()
     {
