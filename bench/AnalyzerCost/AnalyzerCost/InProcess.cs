@@ -82,6 +82,36 @@ internal static class InProcess
         };
     }
 
+    /// <summary>
+    /// Runs each analyzer set <paramref name="repetitions"/> times, the sets back to back within a repetition (in an
+    /// order that rotates), each on a fresh compilation. On a shared machine the load changes from minute to minute;
+    /// measured this way, the sets of one repetition meet the same load, and a ratio of two sets is best taken per
+    /// repetition (<see cref="MedianRatio"/>).
+    /// </summary>
+    public static async Task<List<InProcessResult>[]> InterleaveAsync(Func<Compilation> compilation, IReadOnlyList<ImmutableArray<DiagnosticAnalyzer>> sets, int repetitions)
+    {
+        var results = sets.Select(_ => new List<InProcessResult>()).ToArray();
+        for (var i = 0; i < repetitions; i++)
+        {
+            for (var j = 0; j < sets.Count; j++)
+            {
+                var set = (i + j) % sets.Count;
+                var fresh = compilation();
+
+                // Garbage left by the previous analysis would be collected, and charged, inside this one.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                results[set].Add(await AnalyzeAsync(fresh, sets[set]));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The median over repetitions of one set's analyzer time over another's, measured side by side.</summary>
+    public static double MedianRatio(IReadOnlyList<InProcessResult> numerator, IReadOnlyList<InProcessResult> denominator)
+        => Stats.Median(numerator.Zip(denominator, (n, d) => n.TotalExecutionTime.TotalMilliseconds / d.TotalExecutionTime.TotalMilliseconds));
+
     /// <summary>Runs <paramref name="repetitions"/> analyses, each on a fresh compilation so nothing bound or cached carries over.</summary>
     public static async Task<List<InProcessResult>> RepeatAsync(Func<Compilation> compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, int repetitions, bool bindReferences = true)
     {

@@ -184,17 +184,15 @@ internal sealed class AnnotationModel
     public MemberAnnotations Get(ISymbol member)
     {
         var key = member.OriginalDefinition;
-        if (key.ContainingAssembly is { } assembly && !CanCarryAnnotations(assembly))
-        {
-            return MemberAnnotations.Empty;
-        }
-
         if (_members.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        return _members.GetOrAdd(key, Compute(key));
+        // Members that cannot carry annotations (the BCL's) are remembered as such too: most members a method touches
+        // are those, and finding a member's assembly walks up its containers.
+        var annotations = key.ContainingAssembly is { } assembly && !CanCarryAnnotations(assembly) ? MemberAnnotations.Empty : Compute(key);
+        return _members.GetOrAdd(key, annotations);
     }
 
     /// <summary>
@@ -211,7 +209,7 @@ internal sealed class AnnotationModel
             return false;
         }
 
-        if (definition.IsOverride || _external.ContainsKey(definition))
+        if (definition.IsOverride || (!_external.IsEmpty && _external.ContainsKey(definition)))
         {
             return Get(definition).AcquiresLocks != 0;
         }
@@ -367,7 +365,7 @@ internal sealed class AnnotationModel
             }
         }
 
-        if (_external.TryGetValue(member, out var lines))
+        if (!_external.IsEmpty && _external.TryGetValue(member, out var lines))
         {
             foreach (var line in lines)
             {
@@ -420,7 +418,7 @@ internal sealed class AnnotationModel
         foreach (var attribute in attributes)
         {
             var type = attribute.AttributeClass;
-            if (type is null || type.ContainingNamespace?.ToDisplayString() != AnnotationsNamespace)
+            if (type is null || !IsAnnotationsNamespace(type.ContainingNamespace))
             {
                 continue;
             }
@@ -437,6 +435,11 @@ internal sealed class AnnotationModel
             }
         }
     }
+
+    // By name, part by part: most attributes a member carries are not TrefGuard's, and a display string per attribute
+    // would allocate for each of them.
+    private static bool IsAnnotationsNamespace(INamespaceSymbol? ns)
+        => ns is { Name: "Annotations", ContainingNamespace: { Name: "TrefGuard", ContainingNamespace.IsGlobalNamespace: true } };
 
     private void Apply(AnnotationKind kind, string? lockName, MemberAnnotations result, ref ParameterAnnotation[]? parameters, int parameterOrdinal, int parameterCount)
     {
