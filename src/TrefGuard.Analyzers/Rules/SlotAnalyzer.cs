@@ -16,8 +16,9 @@ namespace TrefGuard.Analyzers.Rules;
 /// Fields need the whole type: a field is a slot when any member passes it to a slot parameter, and it is
 /// initialized by construction when every constructor initializes it. So the analyzer works per type: while the
 /// members are analysed it keeps the graphs of the blocks that make slot calls (the cheap gate) and of constructors
-/// that chain to <c>this(…)</c>, the calls between members, and the plain assignments to the type's fields; at the
-/// type's end it runs <see cref="SlotTypeContext"/> over them.
+/// that chain to <c>this(…)</c>, and every member's operation tree; at the type's end, if the type has slots, it reads
+/// the calls between members and the plain assignments to the type's fields from those trees and runs
+/// <see cref="SlotTypeContext"/> over it all.
 /// </para>
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -47,10 +48,11 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
             return;
         }
 
+        // No operation actions: the driver would enumerate every operation of every member of every type to call
+        // them. The calls between members and the assignments to fields are read from the kept trees at the type's
+        // end, for the few types that have slots.
         var collector = new TypeCollector(type, annotations);
         context.RegisterOperationBlockAction(collector.AddBlock);
-        context.RegisterOperationAction(collector.AddInvocation, OperationKind.Invocation);
-        context.RegisterOperationAction(collector.AddAssignment, OperationKind.SimpleAssignment);
         context.RegisterSymbolEndAction(collector.End);
     }
 
@@ -60,6 +62,9 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         private readonly object _gate = new();
         private readonly SlotTypeCollection _collection;
         private readonly AnnotationModel _annotations;
+
+        /// <summary>Each member's operation tree, with the member: read at the end only when the type has slots.</summary>
+        private readonly List<(ISymbol Member, IOperation Root)> _trees = new();
 
         public TypeCollector(INamedTypeSymbol type, AnnotationModel annotations)
         {
@@ -99,9 +104,10 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                     chained = ChainedConstructor(initializer);
                 }
 
-                if (isConstructorBody)
+                lock (_gate)
                 {
-                    lock (_gate)
+                    _trees.Add((owner.OriginalDefinition, root));
+                    if (isConstructorBody)
                     {
                         _collection.ConstructorChains[constructor!.OriginalDefinition] = chained;
                     }
@@ -126,11 +132,29 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
             }
         }
 
-        public void AddInvocation(OperationAnalysisContext context)
+        /// <summary>Calls between the type's members (through <c>this</c>, or static) and plain assignments to its fields.</summary>
+        private void CollectCallsAndAssignments(ISymbol member, IOperation operation)
         {
-            var invocation = (IInvocationOperation)context.Operation;
+            switch (operation.Kind)
+            {
+                case OperationKind.Invocation:
+                    NoteCall(member, (IInvocationOperation)operation);
+                    break;
+                case OperationKind.SimpleAssignment:
+                    NoteAssignment(member, (ISimpleAssignmentOperation)operation);
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                CollectCallsAndAssignments(member, child);
+            }
+        }
+
+        private void NoteCall(ISymbol caller, IInvocationOperation invocation)
+        {
             var method = invocation.TargetMethod;
-            if (method.MethodKind == MethodKind.Constructor || !IsOwnMember(method) || !IsOwnMember(context.ContainingSymbol))
+            if (method.MethodKind == MethodKind.Constructor || !IsOwnMember(method))
             {
                 return;
             }
@@ -140,31 +164,23 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                 return;
             }
 
-            lock (_gate)
+            if (!_collection.Calls.TryGetValue(caller, out var callees))
             {
-                var caller = context.ContainingSymbol.OriginalDefinition;
-                if (!_collection.Calls.TryGetValue(caller, out var callees))
-                {
-                    callees = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-                    _collection.Calls.Add(caller, callees);
-                }
-
-                callees.Add(method.OriginalDefinition);
+                callees = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                _collection.Calls.Add(caller, callees);
             }
+
+            callees.Add(method.OriginalDefinition);
         }
 
-        public void AddAssignment(OperationAnalysisContext context)
+        private void NoteAssignment(ISymbol member, ISimpleAssignmentOperation assignment)
         {
-            var assignment = (ISimpleAssignmentOperation)context.Operation;
-            if (assignment.IsRef || assignment.IsImplicit || OwnField(assignment.Target) is not { } field || !IsOwnMember(context.ContainingSymbol))
+            if (assignment.IsRef || assignment.IsImplicit || OwnField(assignment.Target) is not { } field)
             {
                 return;
             }
 
-            lock (_gate)
-            {
-                _collection.FieldAssignments.Add(new SlotFieldAssignment(context.ContainingSymbol.OriginalDefinition, field, assignment.Syntax.GetLocation()));
-            }
+            _collection.FieldAssignments.Add(new SlotFieldAssignment(member, field, assignment.Syntax.GetLocation()));
         }
 
         public void End(SymbolAnalysisContext context)
@@ -175,6 +191,11 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                 if (_collection.Fields.Count == 0 && _collection.Graphs.Count == 0)
                 {
                     return;
+                }
+
+                foreach (var (member, root) in _trees)
+                {
+                    CollectCallsAndAssignments(member, root);
                 }
 
                 SlotTypeContext.Analyze(_collection, _annotations, sink, context.Options, context.CancellationToken);
