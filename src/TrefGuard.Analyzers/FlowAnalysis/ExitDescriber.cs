@@ -1,8 +1,10 @@
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using TrefGuard.Analyzers.Infrastructure;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using TrefGuard.Analyzers.Infrastructure;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
@@ -55,6 +56,7 @@ internal abstract class ForwardFlowAnalysis<TState>
     protected BasicBlock? CurrentBlock { get; private set; }
 
     /// <summary>Runs the analysis from <paramref name="entryState"/> at the graph's entry.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public void Run(TState entryState)
     {
         var blocks = Graph.Blocks;
@@ -128,6 +130,7 @@ internal abstract class ForwardFlowAnalysis<TState>
     /// The state an exception thrown from <paramref name="block"/> carries out of the method: the finally regions
     /// it crosses are applied; null when a catch-all handler in the method takes it instead.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     protected TState? UnwindForException(BasicBlock block, TState state)
     {
         // A lambda's or local function's graph is rooted inside its enclosing method's regions: stop at its own root.
@@ -184,9 +187,11 @@ internal abstract class ForwardFlowAnalysis<TState>
         => StaysInRegion(source, branch) ? ImmutableArray<ControlFlowRegion>.Empty : branch.LeavingRegions;
 
     /// <summary>True when no block in <c>first..last</c> branches backwards, so one pass in block order converges.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private bool IsForwardOnly(int first, int last)
         => _shape.BackEdgesUpTo[last] - (first > 0 ? _shape.BackEdgesUpTo[first - 1] : 0) == 0;
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private static bool StaysInRegion(BasicBlock source, ControlFlowBranch branch)
         => branch.Destination is { } destination && ReferenceEquals(destination.EnclosingRegion, source.EnclosingRegion);
 
@@ -194,6 +199,7 @@ internal abstract class ForwardFlowAnalysis<TState>
     /// Visit blocks on their in-states themselves rather than on copies: only for a range without back edges, where
     /// no in-state is joined into after its block's visit.
     /// </param>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void RunToFixedPoint(int first, int last, TState?[] inStates, List<TState>? exitStates, ControlFlowRegion? region, bool consume)
     {
         var blocks = Graph.Blocks;
@@ -242,6 +248,7 @@ internal abstract class ForwardFlowAnalysis<TState>
     /// Visits a block with <paramref name="state"/> and follows its branches. With <paramref name="changed"/> the
     /// states are propagated (and the successors whose state changed are added to it); without, only visited.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void ProcessBlock(BasicBlock block, TState state, TState?[] inStates, List<TState>? exitStates, ControlFlowRegion? region, List<int>? changed)
     {
         CurrentBlock = block;
@@ -281,6 +288,7 @@ internal abstract class ForwardFlowAnalysis<TState>
         CurrentBlock = block;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void FollowBranch(BasicBlock source, ControlFlowBranch branch, TState state, TState?[] inStates, List<TState>? exitStates, ControlFlowRegion? region, List<int>? changed)
     {
         TState? current = state;
@@ -375,6 +383,7 @@ internal abstract class ForwardFlowAnalysis<TState>
     }
 
     /// <summary>Runs a finally region on a state; null when the region never completes normally.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private TState? ApplyFinally(ControlFlowRegion finallyRegion, TState state)
     {
         if (_finallyDepth >= MaxFinallyDepth)

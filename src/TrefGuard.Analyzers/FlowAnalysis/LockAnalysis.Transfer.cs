@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,6 +17,7 @@ internal sealed partial class LockAnalysis
 
     protected override void VisitOperation(IOperation operation, LockState state) => Evaluate(operation, state);
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     protected override void VisitBranchValue(BasicBlock block, IOperation branchValue, LockState state)
     {
         if (block.ConditionKind != ControlFlowConditionKind.None && ConditionalAcquisition(branchValue, out _) is { } invocation)
@@ -48,6 +50,7 @@ internal sealed partial class LockAnalysis
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     protected override void OnBranch(BasicBlock source, ControlFlowBranch branch, LockState state)
     {
         foreach (var region in branch.LeavingRegions)
@@ -89,6 +92,7 @@ internal sealed partial class LockAnalysis
     }
 
     /// <summary>Applies an operation's effects and returns what is known of the value it produces.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private LockFacts Evaluate(IOperation operation, LockState state)
     {
         switch (operation)
@@ -163,6 +167,7 @@ internal sealed partial class LockAnalysis
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private LockFacts EvaluateAssignment(ISimpleAssignmentOperation assignment, LockState state)
     {
         switch (assignment.Target)
@@ -200,6 +205,7 @@ internal sealed partial class LockAnalysis
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private LockFacts EvaluateMember(IOperation operation, ISymbol member, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, LockState state)
     {
         if (instance is not null)
@@ -233,6 +239,7 @@ internal sealed partial class LockAnalysis
         return annotations.AcquiresReference ? LockFacts.None : ScopedTo(needed, type, state);
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private LockFacts EvaluateInvocation(IInvocationOperation invocation, LockState state, bool conditionalAcquisition)
     {
         var method = invocation.TargetMethod;

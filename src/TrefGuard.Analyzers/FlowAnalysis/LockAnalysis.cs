@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -40,9 +41,11 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
         => Analyze(graph, owner, nested: false, annotations, guardTypes, scan, sink, cancellationToken);
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private static void Analyze(ControlFlowGraph graph, ISymbol owner, bool nested, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var analysis = new LockAnalysis(graph, owner, annotations, guardTypes, sink, scan.Captured, cancellationToken);
@@ -66,6 +69,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     }
 
     /// <summary>Finds the variables worth tracking and builds the entry state.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private LockState Prepare(bool nested)
     {
         foreach (var block in Graph.Blocks)
@@ -141,6 +145,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         return state;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Scan(IOperation operation)
     {
         // Dispatch on the kind, not on interface type tests: this runs for every operation of every analysed graph.
@@ -212,6 +217,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         return count;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void SlotOf(ISymbol variable, ITypeSymbol type)
     {
         if (CanCarryFacts(type) && !_variableSlots.ContainsKey(variable))
@@ -225,6 +231,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
 
     /// <summary>The annotations of the called method; for an interface method, those of the receiver's implementation.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private MemberAnnotations AnnotationsOf(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using TrefGuard.Analyzers.Infrastructure;
 
@@ -29,6 +30,7 @@ internal sealed class LockAnalysisGuardTypes
     }
 
     /// <summary>The locks that holding a value of <paramref name="type"/> means are held; 0 when it is no guard type.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public ulong LocksOf(ITypeSymbol? type)
     {
         if (type is not INamedTypeSymbol named || named.SpecialType != SpecialType.None || named.TypeKind is not (TypeKind.Struct or TypeKind.Class))

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using TrefGuard.Analyzers.Infrastructure;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
@@ -54,6 +56,7 @@ internal sealed class LockState : FlowState<LockState>
 
     public override LockState Clone() => new(this);
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(LockState other)
     {
         var changed = false;

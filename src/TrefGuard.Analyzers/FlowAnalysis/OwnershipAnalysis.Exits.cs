@@ -1,15 +1,18 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using TrefGuard.Analyzers.Infrastructure;
 using TrefGuard.Analyzers.Rules;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
 internal sealed partial class OwnershipAnalysis
 {
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     protected override void OnBranch(BasicBlock source, ControlFlowBranch branch, OwnershipState state)
     {
         foreach (var region in branch.LeavingRegions)
@@ -243,6 +246,7 @@ internal sealed partial class OwnershipAnalysis
     }
 
     /// <summary>An operation that may throw while values are owned: if the exception leaves the method, they leak.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void NoteThrowPoint(IOperation operation, ulong releasedByOperation, OwnershipState state)
     {
         var owned = state.Owned(OwnershipFlags.Owned) & ~releasedByOperation;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -10,6 +11,7 @@ namespace TrefGuard.Analyzers.FlowAnalysis;
 
 internal sealed partial class OwnershipAnalysis
 {
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     protected override void VisitOperation(IOperation operation, OwnershipState state)
     {
         var result = Evaluate(operation, state);
@@ -31,6 +33,7 @@ internal sealed partial class OwnershipAnalysis
         LoseUnreferenced(state, new ExitDescription("end of the statement", ExitDescriber.LineOf(operation.Syntax), operation.Syntax));
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     protected override void VisitBranchValue(BasicBlock block, IOperation branchValue, OwnershipState state)
     {
         _lastNullTested = 0;
@@ -81,6 +84,7 @@ internal sealed partial class OwnershipAnalysis
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void EvaluateCondition(IOperation condition, OwnershipState state, bool negated)
     {
         condition = OperationHelpers.WithoutConversions(condition);
@@ -170,6 +174,7 @@ internal sealed partial class OwnershipAnalysis
     }
 
     /// <summary>Evaluates an operation for its effects, and returns the values it may evaluate to.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private ulong Evaluate(IOperation operation, OwnershipState state)
     {
         switch (operation)
@@ -287,6 +292,7 @@ internal sealed partial class OwnershipAnalysis
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private ulong EvaluateAssignment(ISimpleAssignmentOperation assignment, OwnershipState state)
     {
         switch (assignment.Target)
@@ -348,6 +354,7 @@ internal sealed partial class OwnershipAnalysis
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private ulong EvaluateInvocation(IInvocationOperation invocation, OwnershipState state)
     {
         var receiver = invocation.Instance is null ? 0 : Evaluate(invocation.Instance, state);
@@ -559,6 +566,7 @@ internal sealed partial class OwnershipAnalysis
     }
 
     /// <summary>The annotations of the called member; for an interface method, those of the receiver's implementation.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private MemberAnnotations AnnotationsOf(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
@@ -620,6 +628,7 @@ internal sealed partial class OwnershipAnalysis
         return 1UL << value;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Release(ulong values, IOperation release, OwnershipState state)
     {
         var line = ExitDescriber.LineOf(release.Syntax);

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -60,6 +61,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public static void Analyze(ControlFlowGraph graph, ISymbol owner, bool ownsParameters, AnnotationModel annotations, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var checkedMethod = ownsParameters && owner is IMethodSymbol method && ChecksReturns(method, annotations) ? method : null;
@@ -88,6 +90,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     }
 
     /// <summary>Finds the values and variables worth tracking; null when the graph acquires nothing.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private OwnershipState? Prepare(ISymbol? owner)
     {
         foreach (var block in Graph.Blocks)
@@ -140,6 +143,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         return state;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Scan(IOperation operation)
     {
         // Dispatch on the kind, not on interface type tests: this runs for every operation of every analysed graph.
@@ -216,6 +220,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         };
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private int SlotOf(ISymbol variable)
     {
         if (!_variableSlots.TryGetValue(variable, out var slot))
@@ -231,6 +236,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
 
     private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private ISymbol? TrackableVariable(IOperation target)
     {
         ISymbol? symbol = target switch
@@ -242,6 +248,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         return symbol is not null && !_captured.Contains(symbol) ? symbol : null;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private bool MayCarryValue(IOperation value)
     {
         value = OperationHelpers.WithoutConversions(value);
@@ -250,6 +257,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             || (_checkedMethod is not null && IsBorrowedSource(value));
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private bool IsAcquisition(IOperation operation) => operation.Kind switch
     {
         OperationKind.Invocation => _annotations.Get(((IInvocationOperation)operation).TargetMethod) is { AcquiresReference: true } annotations && !IsReceiverAcquisition((IInvocationOperation)operation, annotations),

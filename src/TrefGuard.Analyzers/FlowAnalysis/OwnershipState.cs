@@ -1,5 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using TrefGuard.Analyzers.Infrastructure;
 
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
@@ -85,9 +87,11 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
     /// <summary>The release whose line <see cref="ReleaseLine"/> holds, for the fixers (the earliest on joined paths).</summary>
     public SyntaxNode?[] ReleaseNode { get; }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public override OwnershipState Clone()
         => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone(), (SyntaxNode?[])ReleaseNode.Clone(), Sources.Length == 0 ? Sources : (Provenance[])Sources.Clone());
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(OwnershipState other)
     {
         var changed = false;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -99,6 +100,7 @@ internal sealed partial class SlotAnalysis
     }
 
     /// <summary>Evaluates an operation in evaluation order: operands first, then the operation's own effect.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Walk(IOperation operation, SlotState state)
     {
         switch (operation)

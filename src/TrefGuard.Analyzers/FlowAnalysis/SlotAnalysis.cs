@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -92,6 +93,7 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
     }
 
     /// <summary>Finds the flow captures, the lambdas, and the locals and ref parameters used as slots.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Prepare()
     {
         foreach (var block in Graph.Blocks)
@@ -121,6 +123,7 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void CollectCaptures(IOperation operation)
     {
         switch (operation)
@@ -140,6 +143,7 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void CollectSlots(IOperation operation)
     {
         if (operation is IFlowAnonymousFunctionOperation)

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using TrefGuard.Analyzers.Infrastructure;
+
 namespace TrefGuard.Analyzers.FlowAnalysis;
 
 /// <summary>
@@ -62,6 +65,7 @@ internal sealed class SlotState : FlowState<SlotState>
 
     public override SlotState Clone() => new((ulong[])_must.Clone(), (ulong[])_may.Clone(), (ulong[])_cleared.Clone());
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(SlotState other)
     {
         var changed = false;

@@ -167,6 +167,7 @@ internal sealed class AnnotationModel
     }
 
     /// <summary>The gate's scan of a root operation, made once and shared by every analyzer of the compilation.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     internal OperationScan GetOrAddScan(IOperation root, Func<IOperation, AnnotationModel, OperationScan> scan)
     {
         if (_scans.TryGetValue(root, out var existing))
@@ -181,6 +182,7 @@ internal sealed class AnnotationModel
     }
 
     /// <summary>The annotations of a method, property, field or event (by its original definition).</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public MemberAnnotations Get(ISymbol member)
     {
         var key = member.OriginalDefinition;
@@ -238,6 +240,7 @@ internal sealed class AnnotationModel
     /// the attributes and those that reference it, and those the annotations file names members of. An attribute
     /// type can only be applied by an assembly that sees it, and an override inherits from members that can.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private bool CanCarryAnnotations(IAssemblySymbol assembly)
     {
         if (_assemblies.TryGetValue(assembly, out var can))

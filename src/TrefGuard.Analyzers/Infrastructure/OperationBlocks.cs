@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace TrefGuard.Analyzers.Infrastructure;
@@ -10,6 +11,7 @@ internal static class OperationBlocks
     /// One block per control flow graph: blocks that share a root (a method body and its parameter
     /// initializers) would otherwise be analysed twice. The analysis context wants the block itself, not its root.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public static List<IOperation> Distinct(IEnumerable<IOperation> blocks)
     {
         var roots = new List<IOperation>(1);

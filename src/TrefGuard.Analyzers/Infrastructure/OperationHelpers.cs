@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -10,6 +11,7 @@ internal static class OperationHelpers
     /// The operation under any conversions and parentheses: <c>(object)r</c> and <c>r</c> carry the same reference,
     /// and an annotated call wrapped in an implicit conversion is still that call.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public static IOperation WithoutConversions(this IOperation operation)
     {
         while (true)

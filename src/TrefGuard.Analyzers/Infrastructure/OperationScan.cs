@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -60,6 +61,7 @@ internal sealed class OperationScan
     /// The scan of the whole tree <paramref name="block"/> belongs to (its root: a method body with its initializers,
     /// a field initializer, …), which is what the block's control flow graph covers.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     public static OperationScan Run(IOperation block, AnnotationModel annotations)
     {
         var root = block;
@@ -76,6 +78,7 @@ internal sealed class OperationScan
         });
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Walk(IOperation operation, ISymbol? nestedFunction)
     {
         // Dispatch on the kind, not on interface type tests: this runs for every operation of every method.
@@ -129,6 +132,7 @@ internal sealed class OperationScan
         }
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void WalkNestedFunction(IMethodSymbol function, IOperation operation)
     {
         HasNestedFunctions = true;
@@ -144,6 +148,7 @@ internal sealed class OperationScan
         Needs |= enclosing;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void NoteInvocation(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
@@ -158,6 +163,7 @@ internal sealed class OperationScan
         Note(annotations);
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Note(MemberAnnotations annotations)
     {
         if (ReferenceEquals(annotations, MemberAnnotations.Empty))

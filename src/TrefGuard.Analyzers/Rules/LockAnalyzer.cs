@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -36,11 +37,13 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
     /// touches a member that takes, releases, asserts or needs a lock; only a nested function that starts with a lock
     /// held (a guard parameter) needs another look.
     /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private static bool CanHoldOrNeedALock(IOperation root, OperationScan scan, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
         => (scan.Needs & AnalysisNeeds.LockState) != 0
             || HeldAtEntry(owner, annotations, guardTypes)
             || (scan.HasNestedFunctions && NestedFunctionHoldsALock(root, annotations, guardTypes));
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private static bool HeldAtEntry(ISymbol symbol, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
     {
         if (symbol is not IMethodSymbol method)
@@ -85,6 +88,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
         return false;
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
     {
         DiagnosticSink? sink = null;

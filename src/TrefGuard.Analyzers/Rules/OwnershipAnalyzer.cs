@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -31,6 +32,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
         context.RegisterOperationBlockAction(block => AnalyzeBlock(block, annotations));
     }
 
+    [MethodImpl(JitOptions.AggressiveOptimization)]
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations)
     {
         DiagnosticSink? sink = null;

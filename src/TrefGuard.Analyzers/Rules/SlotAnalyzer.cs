@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -74,6 +75,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
 
         private INamedTypeSymbol Type => _collection.Type;
 
+        [MethodImpl(JitOptions.AggressiveOptimization)]
         public void AddBlock(OperationBlockAnalysisContext context)
         {
             var owner = context.OwningSymbol;
@@ -133,6 +135,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         }
 
         /// <summary>Calls between the type's members (through <c>this</c>, or static) and plain assignments to its fields.</summary>
+        [MethodImpl(JitOptions.AggressiveOptimization)]
         private void CollectCallsAndAssignments(ISymbol member, IOperation operation)
         {
             switch (operation.Kind)
@@ -208,6 +211,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         }
 
         /// <summary>Members of this type itself: a nested type's members belong to the nested type's own analysis.</summary>
+        [MethodImpl(JitOptions.AggressiveOptimization)]
         private bool IsOwnMember(ISymbol symbol)
             => SymbolEqualityComparer.Default.Equals(symbol.ContainingType?.OriginalDefinition, Type);
 
@@ -254,6 +258,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         }
 
         /// <summary>Which of this type's fields the block passes to slot parameters, and how.</summary>
+        [MethodImpl(JitOptions.AggressiveOptimization)]
         private void CollectFieldUses(IOperation operation, ISymbol member)
         {
             var (method, arguments) = operation switch
