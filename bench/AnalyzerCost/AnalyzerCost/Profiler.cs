@@ -82,7 +82,7 @@ internal static class Profiler
         {
             profile.Bodies++;
             stopwatch.Restart();
-            var scan = OperationScan.Run(body, annotations);
+            var scan = OperationScan.Run(body, owner, annotations);
             profile.Scan += stopwatch.Elapsed;
             if (scan.Needs == AnalysisNeeds.None)
             {

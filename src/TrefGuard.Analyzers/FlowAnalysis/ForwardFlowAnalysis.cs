@@ -37,12 +37,12 @@ internal abstract class ForwardFlowAnalysis<TState>
     /// <summary>Set by a one-pass run, in which each block's visit used up its in-state.</summary>
     private bool _statesConsumed;
 
-    protected ForwardFlowAnalysis(ControlFlowGraph graph, CancellationToken cancellationToken)
+    protected ForwardFlowAnalysis(ControlFlowGraph graph, AnnotationModel annotations, CancellationToken cancellationToken)
     {
         Graph = graph;
         CancellationToken = cancellationToken;
         _inStates = new TState?[graph.Blocks.Length];
-        _shape = FlowGraphShape.Of(graph);
+        _shape = annotations.ShapeOf(graph);
     }
 
     protected ControlFlowGraph Graph { get; }
@@ -459,13 +459,12 @@ internal abstract class ForwardFlowAnalysis<TState>
 
 /// <summary>
 /// What the flow engine derives from a graph's shape: each block's handler edges and where the back edges are. The
-/// same for every analysis of a graph, so the analyses of one graph (ownership, locks, slots) share one.
+/// same for every analysis of a graph, so the analyses of one graph (ownership, locks, slots) share one
+/// (<see cref="AnnotationModel.ShapeOf"/>).
 /// </summary>
 internal sealed class FlowGraphShape
 {
-    private static readonly ConditionalWeakTable<ControlFlowGraph, FlowGraphShape> s_shapes = new();
-
-    private FlowGraphShape(ControlFlowGraph graph)
+    public FlowGraphShape(ControlFlowGraph graph)
     {
         HandlerEdges = new HandlerEdge[]?[graph.Blocks.Length];
         BackEdgesUpTo = new int[graph.Blocks.Length];
@@ -503,8 +502,6 @@ internal sealed class FlowGraphShape
 
     /// <summary>Per block ordinal: how many blocks up to and including it branch backwards (to a block at or before them).</summary>
     public int[] BackEdgesUpTo { get; }
-
-    public static FlowGraphShape Of(ControlFlowGraph graph) => s_shapes.GetValue(graph, static g => new FlowGraphShape(g));
 
     public static bool HasCatchAll(ControlFlowRegion tryAndCatch)
     {

@@ -31,7 +31,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     private ulong _lockMask;
 
     private LockAnalysis(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, DiagnosticSink sink, ISet<ISymbol> captured, CancellationToken cancellationToken)
-        : base(graph, cancellationToken)
+        : base(graph, annotations, cancellationToken)
     {
         _owner = owner;
         _annotations = annotations;

@@ -52,7 +52,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private bool _lastNullTestIsNegated;
 
     private OwnershipAnalysis(ControlFlowGraph graph, AnnotationModel annotations, DiagnosticSink sink, ISet<ISymbol> captured, IMethodSymbol? checkedMethod, CancellationToken cancellationToken)
-        : base(graph, cancellationToken)
+        : base(graph, annotations, cancellationToken)
     {
         _annotations = annotations;
         _sink = sink;

@@ -52,7 +52,7 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
     private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
 
     private SlotAnalysis(ControlFlowGraph graph, SlotTypeContext context, ISymbol owner, SlotGraphKind kind, ISet<ISymbol> captured, DiagnosticSink sink, CancellationToken cancellationToken)
-        : base(graph, cancellationToken)
+        : base(graph, context.Annotations, cancellationToken)
     {
         _context = context;
         _annotations = context.Annotations;

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using TrefGuard.Analyzers.FlowAnalysis;
 
 namespace TrefGuard.Analyzers.Infrastructure;
 
@@ -21,6 +22,9 @@ internal sealed class AnnotationModel
     /// <summary>More lock names than this share the last bit: lock sets are one <see cref="ulong"/>.</summary>
     private const int MaxLockIds = 64;
 
+    /// <summary>How many operation trees' scans and graphs' shapes are kept for the next analyzer to ask.</summary>
+    private const int RecentEntries = 32;
+
     private static readonly ConditionalWeakTable<Compilation, StrongBox<AnnotationModel?>> s_models = new();
 
     private readonly INamedTypeSymbol?[] _attributeTypes;
@@ -32,7 +36,8 @@ internal sealed class AnnotationModel
     private readonly ConcurrentDictionary<IAssemblySymbol, bool> _assemblies = new(SymbolReferenceComparer.Instance);
     private readonly HashSet<IAssemblySymbol> _annotatingAssemblies = new(SymbolReferenceComparer.Instance);
     private readonly HashSet<string> _attributeAssemblyNames = new(System.StringComparer.Ordinal);
-    private readonly ConditionalWeakTable<IOperation, OperationScan> _scans = new();
+    private readonly RecentCache<IOperation, OperationScan> _scans = new(RecentEntries);
+    private readonly RecentCache<Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph, FlowGraphShape> _shapes = new(RecentEntries);
     private readonly ConcurrentDictionary<string, int> _lockIds = new(System.StringComparer.Ordinal);
     private readonly object _lockNamesGate = new();
     private string[] _lockNames = System.Array.Empty<string>();
@@ -166,20 +171,18 @@ internal sealed class AnnotationModel
         return false;
     }
 
-    /// <summary>The gate's scan of a root operation, made once and shared by every analyzer of the compilation.</summary>
+    /// <summary>
+    /// The gate's scan of a root operation, made once for the analyzers that ask about it one after another (a root
+    /// asked for again much later is scanned again, to the same result).
+    /// </summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    internal OperationScan GetOrAddScan(IOperation root, Func<IOperation, AnnotationModel, OperationScan> scan)
-    {
-        if (_scans.TryGetValue(root, out var existing))
-        {
-            return existing;
-        }
+    internal OperationScan GetOrAddScan(IOperation root, INamedTypeSymbol? ownerType, Func<IOperation, INamedTypeSymbol?, AnnotationModel, OperationScan> scan)
+        => _scans.GetOrAdd(root, (ownerType, this, scan), static (root, arguments) => arguments.scan(root, arguments.ownerType, arguments.Item2));
 
-        var created = scan(root, this);
-
-        // Analyzers run concurrently: whichever scan was stored first is the one every analyzer uses.
-        return _scans.GetValue(root, _ => created);
-    }
+    /// <summary>What the flow engine derives from a graph's shape, shared by the analyses of the graph.</summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
+    internal FlowGraphShape ShapeOf(Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph)
+        => _shapes.GetOrAdd(graph, 0, static (graph, _) => new FlowGraphShape(graph));
 
     /// <summary>The annotations of a method, property, field or event (by its original definition).</summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]

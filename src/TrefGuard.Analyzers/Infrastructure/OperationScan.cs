@@ -36,10 +36,18 @@ internal sealed class OperationScan
     private static readonly ISet<ISymbol> s_noCaptures = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
     private readonly AnnotationModel _annotations;
+    private readonly INamedTypeSymbol? _ownerType;
     private HashSet<ISymbol>? _captured;
     private Dictionary<IMethodSymbol, AnalysisNeeds>? _nestedFunctionNeeds;
+    private List<IInvocationOperation>? _ownTypeCalls;
+    private List<ISimpleAssignmentOperation>? _ownFieldAssignments;
+    private List<IOperation>? _slotCalls;
 
-    private OperationScan(AnnotationModel annotations) => _annotations = annotations;
+    private OperationScan(AnnotationModel annotations, INamedTypeSymbol? ownerType)
+    {
+        _annotations = annotations;
+        _ownerType = ownerType;
+    }
 
     public AnalysisNeeds Needs { get; private set; }
 
@@ -57,12 +65,25 @@ internal sealed class OperationScan
     public AnalysisNeeds NeedsOf(IMethodSymbol nestedFunction)
         => _nestedFunctionNeeds is not null && _nestedFunctionNeeds.TryGetValue(nestedFunction, out var needs) ? needs : Needs;
 
+    // What the slot family reads of every member of a type that has slots. Recorded on this walk, which every member
+    // gets anyway, rather than on walks of its own: the three lists are empty for most blocks.
+
+    /// <summary>Calls to methods of the owner's own type (constructors aside), with any receiver.</summary>
+    public IReadOnlyList<IInvocationOperation> OwnTypeCalls => (IReadOnlyList<IInvocationOperation>?)_ownTypeCalls ?? Array.Empty<IInvocationOperation>();
+
+    /// <summary>Plain (not ref) assignments to fields of the owner's own type, through any receiver.</summary>
+    public IReadOnlyList<ISimpleAssignmentOperation> OwnFieldAssignments => (IReadOnlyList<ISimpleAssignmentOperation>?)_ownFieldAssignments ?? Array.Empty<ISimpleAssignmentOperation>();
+
+    /// <summary>Invocations and object creations of members with slot annotations.</summary>
+    public IReadOnlyList<IOperation> SlotCalls => (IReadOnlyList<IOperation>?)_slotCalls ?? Array.Empty<IOperation>();
+
     /// <summary>
     /// The scan of the whole tree <paramref name="block"/> belongs to (its root: a method body with its initializers,
     /// a field initializer, …), which is what the block's control flow graph covers.
     /// </summary>
+    /// <param name="owner">The symbol the block belongs to (the analysis context's owning symbol).</param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    public static OperationScan Run(IOperation block, AnnotationModel annotations)
+    public static OperationScan Run(IOperation block, ISymbol owner, AnnotationModel annotations)
     {
         var root = block;
         while (root.Parent is { } parent)
@@ -70,9 +91,9 @@ internal sealed class OperationScan
             root = parent;
         }
 
-        return annotations.GetOrAddScan(root, static (root, annotations) =>
+        return annotations.GetOrAddScan(root, owner.ContainingType?.OriginalDefinition, static (root, ownerType, annotations) =>
         {
-            var scan = new OperationScan(annotations);
+            var scan = new OperationScan(annotations, ownerType);
             scan.Walk(root, nestedFunction: null);
             return scan;
         });
@@ -97,7 +118,16 @@ internal sealed class OperationScan
                 Note(_annotations.Get(((IFieldReferenceOperation)operation).Field));
                 break;
             case OperationKind.ObjectCreation when ((IObjectCreationOperation)operation).Constructor is { } constructor:
-                Note(_annotations.Get(constructor));
+                var constructorAnnotations = _annotations.Get(constructor);
+                Note(constructorAnnotations);
+                if (constructorAnnotations.AffectsSlots)
+                {
+                    (_slotCalls ??= new List<IOperation>()).Add(operation);
+                }
+
+                break;
+            case OperationKind.SimpleAssignment:
+                NoteAssignment((ISimpleAssignmentOperation)operation);
                 break;
             case OperationKind.LocalReference when nestedFunction is not null:
                 var local = ((ILocalReferenceOperation)operation).Local;
@@ -161,7 +191,38 @@ internal sealed class OperationScan
         }
 
         Note(annotations);
+        if (annotations.AffectsSlots)
+        {
+            (_slotCalls ??= new List<IOperation>()).Add(invocation);
+        }
+
+        if (_ownerType is not null && method.MethodKind != MethodKind.Constructor && IsOwnerType(method.ContainingType))
+        {
+            (_ownTypeCalls ??= new List<IInvocationOperation>()).Add(invocation);
+        }
     }
+
+    private void NoteAssignment(ISimpleAssignmentOperation assignment)
+    {
+        if (_ownerType is null || assignment.IsRef)
+        {
+            return;
+        }
+
+        var target = assignment.Target;
+        while (target is IConversionOperation or IParenthesizedOperation)
+        {
+            target = target is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)target).Operand;
+        }
+
+        if (target is IFieldReferenceOperation reference && IsOwnerType(reference.Field.ContainingType))
+        {
+            (_ownFieldAssignments ??= new List<ISimpleAssignmentOperation>()).Add(assignment);
+        }
+    }
+
+    private bool IsOwnerType(INamedTypeSymbol? type)
+        => type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _ownerType);
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Note(MemberAnnotations annotations)

@@ -94,7 +94,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
         DiagnosticSink? sink = null;
         foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
         {
-            var scan = OperationScan.Run(root, annotations);
+            var scan = OperationScan.Run(root, context.OwningSymbol, annotations);
             if ((scan.Needs & AnalysisNeeds.Locks) == 0 || !CanHoldOrNeedALock(root, scan, context.OwningSymbol, annotations, guardTypes))
             {
                 continue;

@@ -45,7 +45,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
             // nothing annotated (it may simply drop what it was given). An [AcquiresReference] method's returns are
             // checked even when it touches nothing annotated (`=> _field` is the mistake TG0013 is for).
             var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
-            var scan = OperationScan.Run(root, annotations);
+            var scan = OperationScan.Run(root, context.OwningSymbol, annotations);
             if ((scan.Needs & AnalysisNeeds.Ownership) == 0 && !(isBody && (ownsParameters || methodAnnotations.AcquiresReference)))
             {
                 continue;

@@ -17,8 +17,8 @@ namespace TrefGuard.Analyzers.Rules;
 /// Fields need the whole type: a field is a slot when any member passes it to a slot parameter, and it is
 /// initialized by construction when every constructor initializes it. So the analyzer works per type: while the
 /// members are analysed it keeps the graphs of the blocks that make slot calls (the cheap gate) and of constructors
-/// that chain to <c>this(…)</c>, and every member's operation tree; at the type's end, if the type has slots, it reads
-/// the calls between members and the plain assignments to the type's fields from those trees and runs
+/// that chain to <c>this(…)</c>, and every member's <see cref="OperationScan"/>; at the type's end, if the type has
+/// slots, it takes the calls between members and the plain assignments to the type's fields from those scans and runs
 /// <see cref="SlotTypeContext"/> over it all.
 /// </para>
 /// </summary>
@@ -49,9 +49,9 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
             return;
         }
 
-        // No operation actions: the driver would enumerate every operation of every member of every type to call
-        // them. The calls between members and the assignments to fields are read from the kept trees at the type's
-        // end, for the few types that have slots.
+        // No operation actions, and no walks of its own: the driver would enumerate every operation of every member of
+        // every type to call them. The gate's scan, which every member gets anyway, records the few operations the
+        // family needs; they are read at the type's end, for the types that have slots.
         var collector = new TypeCollector(type, annotations);
         context.RegisterOperationBlockAction(collector.AddBlock);
         context.RegisterSymbolEndAction(collector.End);
@@ -64,8 +64,8 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         private readonly SlotTypeCollection _collection;
         private readonly AnnotationModel _annotations;
 
-        /// <summary>Each member's operation tree, with the member: read at the end only when the type has slots.</summary>
-        private readonly List<(ISymbol Member, IOperation Root)> _trees = new();
+        /// <summary>Each member's scan, with the member: read at the end only when the type has slots.</summary>
+        private readonly List<(ISymbol Member, OperationScan Scan)> _scans = new();
 
         public TypeCollector(INamedTypeSymbol type, AnnotationModel annotations)
         {
@@ -106,24 +106,24 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                     chained = ChainedConstructor(initializer);
                 }
 
+                var scan = OperationScan.Run(root, owner, _annotations);
                 lock (_gate)
                 {
-                    _trees.Add((owner.OriginalDefinition, root));
+                    _scans.Add((owner.OriginalDefinition, scan));
                     if (isConstructorBody)
                     {
                         _collection.ConstructorChains[constructor!.OriginalDefinition] = chained;
                     }
                 }
 
-                var scan = OperationScan.Run(root, _annotations);
                 var needsSlots = (scan.Needs & AnalysisNeeds.Slots) != 0;
                 if (needsSlots)
                 {
-                    CollectFieldUses(root, owner.OriginalDefinition);
+                    CollectFieldUses(scan, owner.OriginalDefinition);
                 }
 
                 // A chaining constructor inherits initialized fields, so its plain assignments to them need the flow too.
-                if (needsSlots || (chained is not null && AssignsOwnField(root)))
+                if (needsSlots || (chained is not null && AssignsOwnField(scan)))
                 {
                     var graph = context.GetControlFlowGraph(block);
                     lock (_gate)
@@ -135,22 +135,16 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         }
 
         /// <summary>Calls between the type's members (through <c>this</c>, or static) and plain assignments to its fields.</summary>
-        [MethodImpl(JitOptions.AggressiveOptimization)]
-        private void CollectCallsAndAssignments(ISymbol member, IOperation operation)
+        private void CollectCallsAndAssignments(ISymbol member, OperationScan scan)
         {
-            switch (operation.Kind)
+            foreach (var invocation in scan.OwnTypeCalls)
             {
-                case OperationKind.Invocation:
-                    NoteCall(member, (IInvocationOperation)operation);
-                    break;
-                case OperationKind.SimpleAssignment:
-                    NoteAssignment(member, (ISimpleAssignmentOperation)operation);
-                    break;
+                NoteCall(member, invocation);
             }
 
-            foreach (var child in operation.ChildOperations)
+            foreach (var assignment in scan.OwnFieldAssignments)
             {
-                CollectCallsAndAssignments(member, child);
+                NoteAssignment(member, assignment);
             }
         }
 
@@ -196,9 +190,9 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                     return;
                 }
 
-                foreach (var (member, root) in _trees)
+                foreach (var (member, scan) in _scans)
                 {
-                    CollectCallsAndAssignments(member, root);
+                    CollectCallsAndAssignments(member, scan);
                 }
 
                 SlotTypeContext.Analyze(_collection, _annotations, sink, context.Options, context.CancellationToken);
@@ -239,16 +233,11 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
                 : null;
         }
 
-        private bool AssignsOwnField(IOperation operation)
+        private bool AssignsOwnField(OperationScan scan)
         {
-            if (operation is ISimpleAssignmentOperation { IsRef: false } assignment && OwnField(assignment.Target) is not null)
+            foreach (var assignment in scan.OwnFieldAssignments)
             {
-                return true;
-            }
-
-            foreach (var child in operation.ChildOperations)
-            {
-                if (AssignsOwnField(child))
+                if (OwnField(assignment.Target) is not null)
                 {
                     return true;
                 }
@@ -258,56 +247,58 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         }
 
         /// <summary>Which of this type's fields the block passes to slot parameters, and how.</summary>
-        [MethodImpl(JitOptions.AggressiveOptimization)]
-        private void CollectFieldUses(IOperation operation, ISymbol member)
+        private void CollectFieldUses(OperationScan scan, ISymbol member)
         {
-            var (method, arguments) = operation switch
+            foreach (var call in scan.SlotCalls)
             {
-                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
-                IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
-                _ => (null, ImmutableArray<IArgumentOperation>.Empty),
-            };
-            if (method is not null && _annotations.Get(method) is { AffectsSlots: true } annotations)
-            {
-                foreach (var argument in arguments)
+                var (method, arguments) = call switch
                 {
-                    if (argument.Parameter is not { RefKind: RefKind.Ref } parameter || OwnField(argument.Value) is not { } field)
-                    {
-                        continue;
-                    }
-
-                    var flags = annotations.GetParameter(parameter.Ordinal);
-                    if ((flags & (ParameterAnnotation.InitializesSlot | ParameterAnnotation.RequiresInitializedSlot | ParameterAnnotation.FinalizesSlot)) == 0)
-                    {
-                        continue;
-                    }
-
-                    lock (_gate)
-                    {
-                        if (!_collection.Fields.TryGetValue(field, out var use))
-                        {
-                            use = new SlotFieldUse();
-                            _collection.Fields.Add(field, use);
-                        }
-
-                        use.Api ??= method.ContainingType;
-                        if ((flags & ParameterAnnotation.InitializesSlot) != 0)
-                        {
-                            use.InitializingApi ??= method.ContainingType;
-                            use.InitializedBy.Add(member);
-                        }
-
-                        if ((flags & ParameterAnnotation.FinalizesSlot) != 0)
-                        {
-                            use.FinalizedBy.Add(member);
-                        }
-                    }
+                    IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+                    IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
+                    _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                };
+                if (method is not null && _annotations.Get(method) is { AffectsSlots: true } annotations)
+                {
+                    CollectFieldUses(method, annotations, arguments, member);
                 }
             }
+        }
 
-            foreach (var child in operation.ChildOperations)
+        private void CollectFieldUses(IMethodSymbol method, MemberAnnotations annotations, ImmutableArray<IArgumentOperation> arguments, ISymbol member)
+        {
+            foreach (var argument in arguments)
             {
-                CollectFieldUses(child, member);
+                if (argument.Parameter is not { RefKind: RefKind.Ref } parameter || OwnField(argument.Value) is not { } field)
+                {
+                    continue;
+                }
+
+                var flags = annotations.GetParameter(parameter.Ordinal);
+                if ((flags & (ParameterAnnotation.InitializesSlot | ParameterAnnotation.RequiresInitializedSlot | ParameterAnnotation.FinalizesSlot)) == 0)
+                {
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    if (!_collection.Fields.TryGetValue(field, out var use))
+                    {
+                        use = new SlotFieldUse();
+                        _collection.Fields.Add(field, use);
+                    }
+
+                    use.Api ??= method.ContainingType;
+                    if ((flags & ParameterAnnotation.InitializesSlot) != 0)
+                    {
+                        use.InitializingApi ??= method.ContainingType;
+                        use.InitializedBy.Add(member);
+                    }
+
+                    if ((flags & ParameterAnnotation.FinalizesSlot) != 0)
+                    {
+                        use.FinalizedBy.Add(member);
+                    }
+                }
             }
         }
     }
