@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Linq;
 using System.Reflection;
+using System.Runtime;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -23,6 +24,12 @@ internal sealed class InProcessResult
     public required TimeSpan Wall { get; init; }
 
     public required ImmutableArray<Diagnostic> Diagnostics { get; init; }
+
+    /// <summary>Bytes allocated during the analysis, the compiler's binding included.</summary>
+    public required long AllocatedBytes { get; init; }
+
+    /// <summary>Garbage collections during the analysis: 0 unless its allocations outgrew the no-GC budget.</summary>
+    public required int Collections { get; init; }
 }
 
 /// <summary>Runs analyzers over a compilation in this process with <see cref="CompilationWithAnalyzers"/>.</summary>
@@ -60,9 +67,23 @@ internal static class InProcess
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: true);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+
+        // A collection is charged to whichever analyzer happens to run when it starts: 5 to 9 of them, 150 to 300 ms in
+        // all, fell in each analysis of 2,000 methods, as much as the analyzers' own time. Allocations are counted
+        // instead, and reported beside the times.
+        var noGc = TryStartNoGCRegion();
+        var collections = GC.CollectionCount(0);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var stopwatch = Stopwatch.StartNew();
         var result = await withAnalyzers.GetAnalysisResultAsync(CancellationToken.None);
         stopwatch.Stop();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        collections = GC.CollectionCount(0) - collections;
+        if (noGc && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            GC.EndNoGCRegion();
+        }
+
         if (!exceptions.IsEmpty)
         {
             throw new InvalidOperationException("An analyzer threw:\n" + string.Join("\n", exceptions));
@@ -79,7 +100,30 @@ internal static class InProcess
             ExecutionTime = analyzers.ToDictionary(a => a.GetType().Name, a => result.AnalyzerTelemetryInfo[a].ExecutionTime),
             Wall = stopwatch.Elapsed,
             Diagnostics = result.GetAllDiagnostics(),
+            AllocatedBytes = allocated,
+            Collections = collections,
         };
+    }
+
+    /// <summary>Room for an analysis of the largest in-process corpus (20,000 methods) without a collection.</summary>
+    private const long NoGCBudget = 8L << 30;
+
+    private static bool TryStartNoGCRegion()
+    {
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            GC.EndNoGCRegion();
+        }
+
+        try
+        {
+            return GC.TryStartNoGCRegion(NoGCBudget);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // A runtime that cannot set aside that much: the analysis runs with collections, and says how many.
+            return false;
+        }
     }
 
     /// <summary>
