@@ -42,8 +42,8 @@ internal sealed class LockState : FlowState<LockState>
         Unknown = other.Unknown;
         _lockCount = other._lockCount;
         _slotCount = other._slotCount;
-        _masks = (ulong[])other._masks.Clone();
-        _lines = (int[])other._lines.Clone();
+        _masks = Arrays.CopyOf(other._masks);
+        _lines = Arrays.CopyOf(other._lines);
     }
 
     /// <summary>Locks held on every path that reaches here.</summary>

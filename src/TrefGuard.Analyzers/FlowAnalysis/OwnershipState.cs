@@ -89,7 +89,7 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override OwnershipState Clone()
-        => new((ulong[])PointsTo.Clone(), (OwnershipFlags[])Flags.Clone(), (int[])ReleaseLine.Clone(), (SyntaxNode?[])ReleaseNode.Clone(), Sources.Length == 0 ? Sources : (Provenance[])Sources.Clone());
+        => new(Arrays.CopyOf(PointsTo), Arrays.CopyOf(Flags), Arrays.CopyOf(ReleaseLine), Arrays.CopyOf(ReleaseNode), Arrays.CopyOf(Sources));
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(OwnershipState other)

@@ -63,7 +63,7 @@ internal sealed class SlotState : FlowState<SlotState>
         Set(_cleared, variable, cleared);
     }
 
-    public override SlotState Clone() => new((ulong[])_must.Clone(), (ulong[])_may.Clone(), (ulong[])_cleared.Clone());
+    public override SlotState Clone() => new(Arrays.CopyOf(_must), Arrays.CopyOf(_may), Arrays.CopyOf(_cleared));
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(SlotState other)
