@@ -95,22 +95,24 @@ internal sealed partial class LockAnalysis
     [MethodImpl(JitOptions.AggressiveOptimization)]
     private LockFacts Evaluate(IOperation operation, LockState state)
     {
-        switch (operation)
+        // By kind: the type tests of a pattern switch each walk the operation's interfaces, up to twenty of them a call.
+        switch (operation.Kind)
         {
-            case IExpressionStatementOperation statement:
-                Evaluate(statement.Operation, state);
+            case OperationKind.ExpressionStatement:
+                Evaluate(((IExpressionStatementOperation)operation).Operation, state);
                 return LockFacts.None;
-            case IConversionOperation conversion:
-                return Evaluate(conversion.Operand, state);
-            case IParenthesizedOperation parenthesized:
-                return Evaluate(parenthesized.Operand, state);
-            case ILocalReferenceOperation local:
-                return VariableSlot(local.Local) is var localSlot and >= 0 ? state.Read(localSlot) : LockFacts.None;
-            case IParameterReferenceOperation parameter:
-                return VariableSlot(parameter.Parameter) is var parameterSlot and >= 0 ? state.Read(parameterSlot) : LockFacts.None;
-            case IFlowCaptureReferenceOperation captureReference:
-                return CaptureSlot(captureReference.Id) is var referenceSlot and >= 0 ? state.Read(referenceSlot) : LockFacts.None;
-            case IFlowCaptureOperation capture:
+            case OperationKind.Conversion:
+                return Evaluate(((IConversionOperation)operation).Operand, state);
+            case OperationKind.Parenthesized:
+                return Evaluate(((IParenthesizedOperation)operation).Operand, state);
+            case OperationKind.LocalReference:
+                return VariableSlot(((ILocalReferenceOperation)operation).Local) is var localSlot and >= 0 ? state.Read(localSlot) : LockFacts.None;
+            case OperationKind.ParameterReference:
+                return VariableSlot(((IParameterReferenceOperation)operation).Parameter) is var parameterSlot and >= 0 ? state.Read(parameterSlot) : LockFacts.None;
+            case OperationKind.FlowCaptureReference:
+                return CaptureSlot(((IFlowCaptureReferenceOperation)operation).Id) is var referenceSlot and >= 0 ? state.Read(referenceSlot) : LockFacts.None;
+            case OperationKind.FlowCapture:
+                var capture = (IFlowCaptureOperation)operation;
                 var captured = Evaluate(capture.Value, state);
                 if (CaptureSlot(capture.Id) is var captureSlot and >= 0)
                 {
@@ -118,38 +120,42 @@ internal sealed partial class LockAnalysis
                 }
 
                 return LockFacts.None;
-            case ISimpleAssignmentOperation assignment:
-                return EvaluateAssignment(assignment, state);
-            case IInvocationOperation invocation:
-                return EvaluateInvocation(invocation, state, conditionalAcquisition: false);
-            case IPropertyReferenceOperation property:
+            case OperationKind.SimpleAssignment:
+                return EvaluateAssignment((ISimpleAssignmentOperation)operation, state);
+            case OperationKind.Invocation:
+                return EvaluateInvocation((IInvocationOperation)operation, state, conditionalAcquisition: false);
+            case OperationKind.PropertyReference:
+                var property = (IPropertyReferenceOperation)operation;
                 return EvaluateMember(property, property.Property, property.Instance, property.Arguments, state);
-            case IFieldReferenceOperation field:
+            case OperationKind.FieldReference:
+                var field = (IFieldReferenceOperation)operation;
                 return EvaluateMember(field, field.Field, field.Instance, ImmutableArray<IArgumentOperation>.Empty, state);
-            case IObjectCreationOperation creation:
-                EvaluateCreation(creation, state);
+            case OperationKind.ObjectCreation:
+                EvaluateCreation((IObjectCreationOperation)operation, state);
                 return LockFacts.None;
 
             // Null tests and identity compares only peek at a value (CLIENTS.md: "is the task gone?", "is it the
             // current task?"): they never dereference it, so a stale value may be peeked at.
-            case IIsNullOperation isNull:
-                Evaluate(isNull.Operand, state);
+            case OperationKind.IsNull:
+                Evaluate(((IIsNullOperation)operation).Operand, state);
                 return LockFacts.None;
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+            case OperationKind.Binary when ((IBinaryOperation)operation).OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals:
+                var binary = (IBinaryOperation)operation;
                 Evaluate(binary.LeftOperand, state);
                 Evaluate(binary.RightOperand, state);
                 return LockFacts.None;
-            case IIsTypeOperation isType:
-                Evaluate(isType.ValueOperand, state);
+            case OperationKind.IsType:
+                Evaluate(((IIsTypeOperation)operation).ValueOperand, state);
                 return LockFacts.None;
-            case IIsPatternOperation pattern:
-                EvaluatePattern(pattern, state);
+            case OperationKind.IsPattern:
+                EvaluatePattern((IIsPatternOperation)operation, state);
                 return LockFacts.None;
 
-            case IFlowAnonymousFunctionOperation or INameOfOperation:
+            case OperationKind.FlowAnonymousFunction or OperationKind.NameOf:
                 return LockFacts.None;
-            case IReturnOperation or IArrayCreationOperation or IArrayInitializerOperation or ITupleOperation or IAnonymousObjectCreationOperation
-                or ICollectionExpressionOperation or IObjectOrCollectionInitializerOperation or IDelegateCreationOperation:
+            case OperationKind.Return or OperationKind.YieldReturn or OperationKind.YieldBreak or OperationKind.ArrayCreation or OperationKind.ArrayInitializer
+                or OperationKind.Tuple or OperationKind.AnonymousObjectCreation or OperationKind.CollectionExpression or OperationKind.ObjectOrCollectionInitializer
+                or OperationKind.DelegateCreation:
                 // Stored or handed on, not dereferenced here: what happens to it later the analysis cannot follow.
                 foreach (var child in operation.ChildOperations)
                 {

@@ -177,21 +177,23 @@ internal sealed partial class OwnershipAnalysis
     [MethodImpl(JitOptions.AggressiveOptimization)]
     private ulong Evaluate(IOperation operation, OwnershipState state)
     {
-        switch (operation)
+        // By kind: the type tests of a pattern switch each walk the operation's interfaces, up to twenty of them a call.
+        switch (operation.Kind)
         {
-            case IExpressionStatementOperation statement:
-                return Evaluate(statement.Operation, state);
-            case IConversionOperation conversion:
-                return Evaluate(conversion.Operand, state);
-            case IParenthesizedOperation parenthesized:
-                return Evaluate(parenthesized.Operand, state);
-            case ILocalReferenceOperation local:
-                return VariableSlot(local.Local) is var localSlot and >= 0 ? state.PointsTo[localSlot] : 0;
-            case IParameterReferenceOperation parameter:
-                return VariableSlot(parameter.Parameter) is var parameterSlot and >= 0 ? state.PointsTo[parameterSlot] : 0;
-            case IFlowCaptureReferenceOperation captureReference:
-                return CaptureSlot(captureReference.Id) is var referenceSlot and >= 0 ? state.PointsTo[referenceSlot] : 0;
-            case IFlowCaptureOperation capture:
+            case OperationKind.ExpressionStatement:
+                return Evaluate(((IExpressionStatementOperation)operation).Operation, state);
+            case OperationKind.Conversion:
+                return Evaluate(((IConversionOperation)operation).Operand, state);
+            case OperationKind.Parenthesized:
+                return Evaluate(((IParenthesizedOperation)operation).Operand, state);
+            case OperationKind.LocalReference:
+                return VariableSlot(((ILocalReferenceOperation)operation).Local) is var localSlot and >= 0 ? state.PointsTo[localSlot] : 0;
+            case OperationKind.ParameterReference:
+                return VariableSlot(((IParameterReferenceOperation)operation).Parameter) is var parameterSlot and >= 0 ? state.PointsTo[parameterSlot] : 0;
+            case OperationKind.FlowCaptureReference:
+                return CaptureSlot(((IFlowCaptureReferenceOperation)operation).Id) is var referenceSlot and >= 0 ? state.PointsTo[referenceSlot] : 0;
+            case OperationKind.FlowCapture:
+                var capture = (IFlowCaptureOperation)operation;
                 var captured = Evaluate(capture.Value, state);
                 if (CaptureSlot(capture.Id) is var captureSlot and >= 0)
                 {
@@ -204,10 +206,11 @@ internal sealed partial class OwnershipAnalysis
                 }
 
                 return 0;
-            case ISimpleAssignmentOperation assignment:
-                return EvaluateAssignment(assignment, state);
-            case ICoalesceAssignmentOperation coalesce:
+            case OperationKind.SimpleAssignment:
+                return EvaluateAssignment((ISimpleAssignmentOperation)operation, state);
+            case OperationKind.CoalesceAssignment:
             {
+                var coalesce = (ICoalesceAssignmentOperation)operation;
                 // `x ??= Get()`: a local may now hold the value (or still its old one); anything else stores it away.
                 var target = coalesce.Target;
                 var old = Evaluate(target, state);
@@ -225,9 +228,10 @@ internal sealed partial class OwnershipAnalysis
 
                 return old | assigned;
             }
-            case IInvocationOperation invocation:
-                return EvaluateInvocation(invocation, state);
-            case IPropertyReferenceOperation property:
+            case OperationKind.Invocation:
+                return EvaluateInvocation((IInvocationOperation)operation, state);
+            case OperationKind.PropertyReference:
+                var property = (IPropertyReferenceOperation)operation;
                 var receiver = property.Instance is null ? 0 : Evaluate(property.Instance, state);
                 foreach (var argument in property.Arguments)
                 {
@@ -236,20 +240,23 @@ internal sealed partial class OwnershipAnalysis
 
                 CheckUse(receiver, property, state);
                 return _annotations.Get(property.Property).AcquiresReference ? Acquire(property, state) : 0;
-            case IFieldReferenceOperation field:
+            case OperationKind.FieldReference:
+                var field = (IFieldReferenceOperation)operation;
                 CheckUse(field.Instance is null ? 0 : Evaluate(field.Instance, state), field, state);
                 return 0;
-            case IObjectCreationOperation creation:
-                return EvaluateCreation(creation, state);
-            case IIsNullOperation isNull:
-                Evaluate(isNull.Operand, state);
+            case OperationKind.ObjectCreation:
+                return EvaluateCreation((IObjectCreationOperation)operation, state);
+            case OperationKind.IsNull:
+                Evaluate(((IIsNullOperation)operation).Operand, state);
                 return 0;
-            case IBinaryOperation binary when binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals:
+            case OperationKind.Binary when ((IBinaryOperation)operation).OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals:
+                var binary = (IBinaryOperation)operation;
                 // An identity compare or null test is a peek, not a use (CLIENTS.md: "is it the current task?").
                 Evaluate(binary.LeftOperand, state);
                 Evaluate(binary.RightOperand, state);
                 return 0;
-            case IIsPatternOperation pattern:
+            case OperationKind.IsPattern:
+                var pattern = (IIsPatternOperation)operation;
                 var tested = Evaluate(pattern.Value, state);
                 BindPattern(pattern.Pattern, pattern.Value, tested, state);
                 if (!MatchesOnlyNull(pattern.Pattern, out _))
@@ -258,15 +265,15 @@ internal sealed partial class OwnershipAnalysis
                 }
 
                 return 0;
-            case IFlowAnonymousFunctionOperation:
+            case OperationKind.FlowAnonymousFunction:
                 return 0;
-            case IReturnOperation returned when returned.ReturnedValue is { } returnedValue:
+            case OperationKind.Return or OperationKind.YieldReturn or OperationKind.YieldBreak when ((IReturnOperation)operation).ReturnedValue is { } returnedValue:
                 // yield return: the consumer of the iterator owns what it yields.
                 Escape(Evaluate(returnedValue, state), state);
                 return 0;
-            case IArrayCreationOperation or IArrayInitializerOperation or ITupleOperation or IAnonymousObjectCreationOperation
-                or ICollectionExpressionOperation or IObjectOrCollectionInitializerOperation or IDelegateCreationOperation
-                or IInterpolatedStringHandlerCreationOperation or IWithOperation:
+            case OperationKind.ArrayCreation or OperationKind.ArrayInitializer or OperationKind.Tuple or OperationKind.AnonymousObjectCreation
+                or OperationKind.CollectionExpression or OperationKind.ObjectOrCollectionInitializer or OperationKind.DelegateCreation
+                or OperationKind.InterpolatedStringHandlerCreation or OperationKind.With:
                 // Stored into something the analysis cannot follow: silence over noise.
                 foreach (var child in operation.ChildOperations)
                 {
@@ -274,7 +281,8 @@ internal sealed partial class OwnershipAnalysis
                 }
 
                 return 0;
-            case IAwaitOperation awaited:
+            case OperationKind.Await:
+                var awaited = (IAwaitOperation)operation;
                 CheckUse(Evaluate(awaited.Operation, state), awaited, state);
                 if (IsReporting)
                 {
