@@ -128,6 +128,12 @@ internal static class ExitDescriber
 
     public static int LineOf(SyntaxToken token) => token.SyntaxTree is { } tree ? LineAt(tree, token.SpanStart) : 0;
 
+    /// <summary>
+    /// The line of a node's last token: where its span ends. Cheaper than <c>LineOf(node.GetLastToken())</c>, which
+    /// makes the red nodes on the way down to that token.
+    /// </summary>
+    public static int EndLineOf(SyntaxNode node) => LineAt(node.SyntaxTree, node.Span.Length == 0 ? node.SpanStart : node.Span.End - 1);
+
     /// <summary>The line of a symbol's first declaration in source; 0 for a symbol from metadata.</summary>
     public static int LineOf(ISymbol symbol)
         => symbol.Locations.Length > 0 && symbol.Locations[0] is { IsInSource: true, SourceTree: { } tree } location ? LineAt(tree, location.SourceSpan.Start) : 0;

@@ -566,14 +566,14 @@ internal sealed partial class LockAnalysis
     {
         if (invocation.IsImplicit)
         {
-            foreach (var ancestor in invocation.Syntax.AncestorsAndSelf())
+            for (var ancestor = invocation.Syntax; ancestor is not null; ancestor = ancestor.Parent)
             {
                 switch (ancestor)
                 {
                     case UsingStatementSyntax or LockStatementSyntax:
-                        return ExitDescriber.LineOf(ancestor.GetLastToken());
+                        return ExitDescriber.EndLineOf(ancestor);
                     case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } declaration:
-                        return ExitDescriber.LineOf(declaration.Parent?.GetLastToken() ?? declaration.GetLastToken());
+                        return ExitDescriber.EndLineOf(declaration.Parent ?? declaration);
                     case StatementSyntax:
                         return ExitDescriber.LineOf(invocation.Syntax);
                 }

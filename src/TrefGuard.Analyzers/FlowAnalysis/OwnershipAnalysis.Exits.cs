@@ -169,12 +169,13 @@ internal sealed partial class OwnershipAnalysis
         return locations.ToArray();
     }
 
-    private void LoseUnreferenced(OwnershipState state, ExitDescription exit)
+    private void LoseUnreferenced(OwnershipState state, SyntaxNode statement)
     {
         var lost = state.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned) & ~state.Referenced();
         if (lost != 0)
         {
-            LoseValues(lost, state, exit);
+            // The description's line is made here, not for every statement: lines come from the text's line table.
+            LoseValues(lost, state, new ExitDescription("end of the statement", ExitDescriber.LineOf(statement), statement));
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class OwnershipAnalysis
         }
 
         // A value no variable holds any more is lost at the end of the statement that made it.
-        LoseUnreferenced(state, new ExitDescription("end of the statement", ExitDescriber.LineOf(operation.Syntax), operation.Syntax));
+        LoseUnreferenced(state, operation.Syntax);
     }
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
@@ -320,16 +320,15 @@ internal sealed partial class OwnershipAnalysis
                 SetSource(slot, assignment.Value, state);
                 NameValues(values, variable.Name, assignment.Syntax as VariableDeclaratorSyntax);
                 var lost = previous & ~values & ~state.Referenced() & state.Owned();
-                var reassignment = new ExitDescription(OwnershipAnalyzerCommon.ExitReassignment, ExitDescriber.LineOf(assignment.Syntax), assignment.Syntax);
                 if (lost != 0)
                 {
-                    LoseValues(lost, state, reassignment);
+                    LoseValues(lost, state, Reassignment(assignment));
                 }
 
                 if (reacquired != 0)
                 {
                     // The new reference stays owned; only the old one is reported.
-                    NoteLeaks(reacquired, state, reassignment);
+                    NoteLeaks(reacquired, state, Reassignment(assignment));
                 }
 
                 return values;
@@ -630,16 +629,22 @@ internal sealed partial class OwnershipAnalysis
         }
 
         state.Flags[value] = OwnershipFlags.Owned;
-        state.ReleaseLine[value] = 0;
+        state.ReleasePosition[value] = 0;
         state.ReleaseNode[value] = null;
         _acquired |= 1UL << value;
         return 1UL << value;
     }
 
+    /// <summary>The line of the release a message names (made only for the message).</summary>
+    private static int ReleaseLineOf(OwnershipState state, int value)
+        => state.ReleaseNode[value] is { } node ? ExitDescriber.LineOf(node) : 0;
+
+    private static ExitDescription Reassignment(ISimpleAssignmentOperation assignment)
+        => new(OwnershipAnalyzerCommon.ExitReassignment, ExitDescriber.LineOf(assignment.Syntax), assignment.Syntax);
+
     [MethodImpl(JitOptions.AggressiveOptimization)]
     private void Release(ulong values, IOperation release, OwnershipState state)
     {
-        var line = ExitDescriber.LineOf(release.Syntax);
         foreach (var value in BitMask.Bits(values))
         {
             var flags = state.Flags[value];
@@ -648,13 +653,13 @@ internal sealed partial class OwnershipAnalysis
                 var properties = (flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) != 0
                     ? ImmutableDictionary<string, string?>.Empty.Add(OwnershipAnalyzerCommon.MayBeOwned, OwnershipAnalyzerCommon.True)
                     : ImmutableDictionary<string, string?>.Empty;
-                _sink.Add(Diagnostic.Create(Descriptors.TG0004_DoublePut, release.Syntax.GetLocation(), ReleaseLocations(state, value), properties, _values[value].Name, state.ReleaseLine[value]));
+                _sink.Add(Diagnostic.Create(Descriptors.TG0004_DoublePut, release.Syntax.GetLocation(), ReleaseLocations(state, value), properties, _values[value].Name, ReleaseLineOf(state, value)));
             }
 
             if ((flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned | OwnershipFlags.Released)) != 0)
             {
                 state.Flags[value] = (flags & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Released;
-                state.ReleaseLine[value] = line;
+                state.ReleasePosition[value] = release.Syntax.SpanStart + 1;
                 state.ReleaseNode[value] = release.Syntax;
             }
         }
@@ -673,7 +678,7 @@ internal sealed partial class OwnershipAnalysis
         {
             if ((state.Flags[value] & OwnershipFlags.Released) != 0)
             {
-                _sink.Add(Diagnostic.Create(Descriptors.TG0005_UseAfterPut, use.Syntax.GetLocation(), ReleaseLocations(state, value), _values[value].Name, state.ReleaseLine[value]));
+                _sink.Add(Diagnostic.Create(Descriptors.TG0005_UseAfterPut, use.Syntax.GetLocation(), ReleaseLocations(state, value), _values[value].Name, ReleaseLineOf(state, value)));
                 return;
             }
         }

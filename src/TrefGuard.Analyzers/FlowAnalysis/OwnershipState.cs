@@ -56,7 +56,7 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
     {
         PointsTo = new ulong[variableCount];
         Flags = new OwnershipFlags[valueCount];
-        ReleaseLine = new int[valueCount];
+        ReleasePosition = new int[valueCount];
         ReleaseNode = new SyntaxNode?[valueCount];
         Sources = trackProvenance ? new Provenance[variableCount] : s_noProvenance;
         for (var i = 0; i < Flags.Length; i++)
@@ -65,11 +65,11 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
         }
     }
 
-    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releaseLine, SyntaxNode?[] releaseNode, Provenance[] sources)
+    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releasePosition, SyntaxNode?[] releaseNode, Provenance[] sources)
     {
         PointsTo = pointsTo;
         Flags = flags;
-        ReleaseLine = releaseLine;
+        ReleasePosition = releasePosition;
         ReleaseNode = releaseNode;
         Sources = sources;
     }
@@ -81,15 +81,18 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
 
     public OwnershipFlags[] Flags { get; }
 
-    /// <summary>The line of a release that reached here, for messages; 0 when none.</summary>
-    public int[] ReleaseLine { get; }
+    /// <summary>
+    /// Where the release in <see cref="ReleaseNode"/> starts, plus one; 0 when none. Joined paths keep the earliest
+    /// release: its line is made from the node only for a message.
+    /// </summary>
+    public int[] ReleasePosition { get; }
 
-    /// <summary>The release whose line <see cref="ReleaseLine"/> holds, for the fixers (the earliest on joined paths).</summary>
+    /// <summary>A release that reached here, for messages and the fixers (the earliest on joined paths).</summary>
     public SyntaxNode?[] ReleaseNode { get; }
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override OwnershipState Clone()
-        => new(Arrays.CopyOf(PointsTo), Arrays.CopyOf(Flags), Arrays.CopyOf(ReleaseLine), Arrays.CopyOf(ReleaseNode), Arrays.CopyOf(Sources));
+        => new(Arrays.CopyOf(PointsTo), Arrays.CopyOf(Flags), Arrays.CopyOf(ReleasePosition), Arrays.CopyOf(ReleaseNode), Arrays.CopyOf(Sources));
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(OwnershipState other)
@@ -114,11 +117,11 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
             var joined = Flags[i] | other.Flags[i];
             changed |= joined != Flags[i];
             Flags[i] = joined;
-            var takeOther = other.ReleaseLine[i] != 0 && (ReleaseLine[i] == 0 || other.ReleaseLine[i] < ReleaseLine[i]);
+            var takeOther = other.ReleasePosition[i] != 0 && (ReleasePosition[i] == 0 || other.ReleasePosition[i] < ReleasePosition[i]);
             if (takeOther)
             {
                 changed = true;
-                ReleaseLine[i] = other.ReleaseLine[i];
+                ReleasePosition[i] = other.ReleasePosition[i];
                 ReleaseNode[i] = other.ReleaseNode[i];
             }
         }
