@@ -134,7 +134,9 @@ internal static class Profiler
             var needs = type.Name switch
             {
                 var n when n.StartsWith("Ownership", StringComparison.Ordinal) => AnalysisNeeds.Ownership,
-                var n when n.StartsWith("Lock", StringComparison.Ordinal) => AnalysisNeeds.Locks,
+                // The lock analyzer's finer gate: a block whose locks are all only excluded holds none (the blocks whose
+                // owner starts with a lock held are left out here, which the analyzer runs on too).
+                var n when n.StartsWith("Lock", StringComparison.Ordinal) => AnalysisNeeds.LockState,
                 var n when n.StartsWith("Slot", StringComparison.Ordinal) => AnalysisNeeds.Slots,
                 _ => AnalysisNeeds.None,
             };

@@ -25,7 +25,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     private readonly DiagnosticSink _sink;
     private readonly ISet<ISymbol> _captured;
     private readonly ISymbol _owner;
-    private readonly Dictionary<ISymbol, int> _variableSlots = new(SymbolEqualityComparer.Default);
+    private readonly VariableSlots _variableSlots = new();
     private readonly Dictionary<CaptureId, int> _captureSlots = new();
     private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
     private ulong _lockMask;
@@ -220,13 +220,13 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     [MethodImpl(JitOptions.AggressiveOptimization)]
     private void SlotOf(ISymbol variable, ITypeSymbol type)
     {
-        if (CanCarryFacts(type) && !_variableSlots.ContainsKey(variable))
+        if (_variableSlots.Find(variable) < 0 && CanCarryFacts(type))
         {
-            _variableSlots.Add(variable, _variableSlots.Count);
+            _variableSlots.GetOrAdd(variable);
         }
     }
 
-    private int VariableSlot(ISymbol variable) => _variableSlots.TryGetValue(variable, out var slot) ? slot : -1;
+    private int VariableSlot(ISymbol variable) => _variableSlots.Find(variable);
 
     private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
 

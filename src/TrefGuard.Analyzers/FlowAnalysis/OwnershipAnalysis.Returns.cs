@@ -36,7 +36,7 @@ internal sealed partial class OwnershipAnalysis
 
     private void InitializeSources(OwnershipState state)
     {
-        foreach (var pair in _variableSlots)
+        foreach (var pair in _variableSlots.Pairs)
         {
             if (pair.Key is IParameterSymbol parameter)
             {

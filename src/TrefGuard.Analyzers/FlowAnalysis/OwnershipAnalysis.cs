@@ -29,7 +29,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private readonly AnnotationModel _annotations;
     private readonly DiagnosticSink _sink;
     private readonly ISet<ISymbol> _captured;
-    private readonly Dictionary<ISymbol, int> _variableSlots = new(SymbolEqualityComparer.Default);
+    private readonly VariableSlots _variableSlots = new();
     private readonly Dictionary<CaptureId, int> _captureSlots = new();
     private readonly Dictionary<IOperation, int> _valueIds = new();
     private readonly List<ValueInfo> _values = new();
@@ -131,7 +131,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         for (var i = 0; i < ownedParameters.Count; i++)
         {
             var value = _values.Count - ownedParameters.Count + i;
-            state.PointsTo[_variableSlots[ownedParameters[i]]] = 1UL << value;
+            state.PointsTo[_variableSlots.Find(ownedParameters[i])] = 1UL << value;
             state.Flags[value] = OwnershipFlags.Owned;
         }
 
@@ -221,18 +221,9 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     }
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    private int SlotOf(ISymbol variable)
-    {
-        if (!_variableSlots.TryGetValue(variable, out var slot))
-        {
-            slot = _variableSlots.Count;
-            _variableSlots.Add(variable, slot);
-        }
+    private int SlotOf(ISymbol variable) => _variableSlots.GetOrAdd(variable);
 
-        return slot;
-    }
-
-    private int VariableSlot(ISymbol variable) => _variableSlots.TryGetValue(variable, out var slot) ? slot : -1;
+    private int VariableSlot(ISymbol variable) => _variableSlots.Find(variable);
 
     private int CaptureSlot(CaptureId id) => _captureSlots.TryGetValue(id, out var index) ? _variableSlots.Count + index : -1;
 
