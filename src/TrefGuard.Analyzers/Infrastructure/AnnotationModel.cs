@@ -201,6 +201,19 @@ internal sealed class AnnotationModel
     }
 
     /// <summary>
+    /// The annotations of a method that the analyzers look at about once: the owner of a block that touches nothing
+    /// annotated, a lambda or local function. One of this compilation's is read without the cache: an entry for every
+    /// method of the compilation kept the cache growing through the whole analysis, and finding or adding the entry
+    /// cost more than reading the method's attributes.
+    /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
+    public MemberAnnotations GetOnce(IMethodSymbol method)
+    {
+        var key = method.OriginalDefinition;
+        return ReferenceEquals(key.ContainingAssembly, Compilation.Assembly) ? Compute(key) : Get(key);
+    }
+
+    /// <summary>
     /// Whether a method may take a lock, decided without binding its signature: by its own attributes (or its
     /// property's), by the annotations file, or, for an override (which inherits its base member's contract), by its
     /// full annotations. Searching many methods for the ones that take a lock must not bind every signature on the way:

@@ -36,8 +36,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, AnnotationModel annotations)
     {
         DiagnosticSink? sink = null;
-        var methodAnnotations = context.OwningSymbol is IMethodSymbol method ? annotations.Get(method) : MemberAnnotations.Empty;
-        var ownsParameters = methodAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership);
+        MemberAnnotations? methodAnnotations = null;
         foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
         {
             // Attributes and parameter defaults are blocks of their own; only the body owns the parameters and returns.
@@ -46,9 +45,18 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
             // checked even when it touches nothing annotated (`=> _field` is the mistake TG0013 is for).
             var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
             var scan = OperationScan.Run(root, context.OwningSymbol, annotations);
-            if ((scan.Needs & AnalysisNeeds.Ownership) == 0 && !(isBody && (ownsParameters || methodAnnotations.AcquiresReference)))
+            if ((scan.Needs & AnalysisNeeds.Ownership) == 0)
             {
-                continue;
+                if (!isBody)
+                {
+                    continue;
+                }
+
+                methodAnnotations ??= context.OwningSymbol is IMethodSymbol method ? annotations.GetOnce(method) : MemberAnnotations.Empty;
+                if (!methodAnnotations.AcquiresReference && !methodAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership))
+                {
+                    continue;
+                }
             }
 
             sink ??= new DiagnosticSink();
