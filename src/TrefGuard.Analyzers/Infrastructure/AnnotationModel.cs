@@ -32,6 +32,9 @@ internal sealed class AnnotationModel
     // Keyed by reference (see SymbolReferenceComparer): members are definitions.
     private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(SymbolReferenceComparer.Instance);
 
+    // Direct-mapped by the referenced member's identity hash; a power of two. Threads race on a slot at worst into a miss.
+    private readonly RecentMember?[] _recentMembers = new RecentMember?[1024];
+
     // Which assemblies can hold an annotated member: most members a method touches live in the BCL, which cannot.
     private readonly ConcurrentDictionary<IAssemblySymbol, bool> _assemblies = new(SymbolReferenceComparer.Instance);
     private readonly HashSet<IAssemblySymbol> _annotatingAssemblies = new(SymbolReferenceComparer.Instance);
@@ -188,7 +191,23 @@ internal sealed class AnnotationModel
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public MemberAnnotations Get(ISymbol member)
     {
-        var key = member.OriginalDefinition;
+        // The gate and the analyses ask at every member reference, mostly for the same few members: a slot of the
+        // recent-members table answers with one comparison, before the original definition and the dictionary.
+        var recent = _recentMembers;
+        var index = RuntimeHelpers.GetHashCode(member) & (recent.Length - 1);
+        var entry = Volatile.Read(ref recent[index]);
+        if (entry is not null && ReferenceEquals(entry.Member, member))
+        {
+            return entry.Annotations;
+        }
+
+        var annotations = GetByDefinition(member.OriginalDefinition);
+        Volatile.Write(ref recent[index], new RecentMember(member, annotations));
+        return annotations;
+    }
+
+    private MemberAnnotations GetByDefinition(ISymbol key)
+    {
         if (_members.TryGetValue(key, out var cached))
         {
             return cached;
@@ -198,6 +217,20 @@ internal sealed class AnnotationModel
         // are those, and finding a member's assembly walks up its containers.
         var annotations = key.ContainingAssembly is { } assembly && !CanCarryAnnotations(assembly) ? MemberAnnotations.Empty : Compute(key);
         return _members.GetOrAdd(key, annotations);
+    }
+
+    /// <summary>A member as referenced (constructed or not) and its annotations: one slot of the recent-members table.</summary>
+    private sealed class RecentMember
+    {
+        public RecentMember(ISymbol member, MemberAnnotations annotations)
+        {
+            Member = member;
+            Annotations = annotations;
+        }
+
+        public ISymbol Member { get; }
+
+        public MemberAnnotations Annotations { get; }
     }
 
     /// <summary>
