@@ -32,8 +32,9 @@ internal sealed class AnnotationModel
     // Keyed by reference (see SymbolReferenceComparer): members are definitions.
     private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(SymbolReferenceComparer.Instance);
 
-    // Direct-mapped by the referenced member's identity hash; a power of two. Threads race on a slot at worst into a miss.
-    private readonly RecentMember?[] _recentMembers = new RecentMember?[1024];
+    // The members referenced last, with their annotations: direct-mapped by the member's identity hash (the length is a
+    // power of two). Threads race on a slot at worst into a miss.
+    private readonly CacheEntry<ISymbol, MemberAnnotations>?[] _recentMembers = new CacheEntry<ISymbol, MemberAnnotations>?[1024];
 
     // Which assemblies can hold an annotated member: most members a method touches live in the BCL, which cannot.
     private readonly ConcurrentDictionary<IAssemblySymbol, bool> _assemblies = new(SymbolReferenceComparer.Instance);
@@ -196,13 +197,13 @@ internal sealed class AnnotationModel
         var recent = _recentMembers;
         var index = RuntimeHelpers.GetHashCode(member) & (recent.Length - 1);
         var entry = Volatile.Read(ref recent[index]);
-        if (entry is not null && ReferenceEquals(entry.Member, member))
+        if (entry is not null && ReferenceEquals(entry.Key, member))
         {
-            return entry.Annotations;
+            return entry.Value;
         }
 
         var annotations = GetByDefinition(member.OriginalDefinition);
-        Volatile.Write(ref recent[index], new RecentMember(member, annotations));
+        Volatile.Write(ref recent[index], new CacheEntry<ISymbol, MemberAnnotations>(member, annotations));
         return annotations;
     }
 
@@ -217,20 +218,6 @@ internal sealed class AnnotationModel
         // are those, and finding a member's assembly walks up its containers.
         var annotations = key.ContainingAssembly is { } assembly && !CanCarryAnnotations(assembly) ? MemberAnnotations.Empty : Compute(key);
         return _members.GetOrAdd(key, annotations);
-    }
-
-    /// <summary>A member as referenced (constructed or not) and its annotations: one slot of the recent-members table.</summary>
-    private sealed class RecentMember
-    {
-        public RecentMember(ISymbol member, MemberAnnotations annotations)
-        {
-            Member = member;
-            Annotations = annotations;
-        }
-
-        public ISymbol Member { get; }
-
-        public MemberAnnotations Annotations { get; }
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ internal sealed class RecentCache<TKey, TValue>
     where TKey : class
     where TValue : class
 {
-    private readonly Entry?[] _entries;
+    private readonly CacheEntry<TKey, TValue>?[] _entries;
     private int _next = -1;
 
     /// <param name="capacity">
@@ -29,7 +29,7 @@ internal sealed class RecentCache<TKey, TValue>
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A cache holds at least one entry.");
         }
 
-        _entries = new Entry?[capacity];
+        _entries = new CacheEntry<TKey, TValue>?[capacity];
     }
 
     [System.Runtime.CompilerServices.MethodImpl(JitOptions.AggressiveOptimization)]
@@ -48,20 +48,7 @@ internal sealed class RecentCache<TKey, TValue>
 
         var value = create(key, argument);
         var slot = (int)((uint)Interlocked.Increment(ref _next) % (uint)entries.Length);
-        Volatile.Write(ref entries[slot], new Entry(key, value));
+        Volatile.Write(ref entries[slot], new CacheEntry<TKey, TValue>(key, value));
         return value;
-    }
-
-    private sealed class Entry
-    {
-        public Entry(TKey key, TValue value)
-        {
-            Key = key;
-            Value = value;
-        }
-
-        public TKey Key { get; }
-
-        public TValue Value { get; }
     }
 }
