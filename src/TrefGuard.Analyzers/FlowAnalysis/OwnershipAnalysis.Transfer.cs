@@ -629,7 +629,6 @@ internal sealed partial class OwnershipAnalysis
         }
 
         state.Flags[value] = OwnershipFlags.Owned;
-        state.ReleasePosition[value] = 0;
         state.ReleaseNode[value] = null;
         _acquired |= 1UL << value;
         return 1UL << value;
@@ -659,7 +658,6 @@ internal sealed partial class OwnershipAnalysis
             if ((flags & (OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned | OwnershipFlags.Released)) != 0)
             {
                 state.Flags[value] = (flags & ~(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned)) | OwnershipFlags.Released;
-                state.ReleasePosition[value] = release.Syntax.SpanStart + 1;
                 state.ReleaseNode[value] = release.Syntax;
             }
         }

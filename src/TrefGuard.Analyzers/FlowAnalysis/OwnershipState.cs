@@ -56,7 +56,6 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
     {
         PointsTo = new ulong[variableCount];
         Flags = new OwnershipFlags[valueCount];
-        ReleasePosition = new int[valueCount];
         ReleaseNode = new SyntaxNode?[valueCount];
         Sources = trackProvenance ? new Provenance[variableCount] : s_noProvenance;
         for (var i = 0; i < Flags.Length; i++)
@@ -65,11 +64,10 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
         }
     }
 
-    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, int[] releasePosition, SyntaxNode?[] releaseNode, Provenance[] sources)
+    private OwnershipState(ulong[] pointsTo, OwnershipFlags[] flags, SyntaxNode?[] releaseNode, Provenance[] sources)
     {
         PointsTo = pointsTo;
         Flags = flags;
-        ReleasePosition = releasePosition;
         ReleaseNode = releaseNode;
         Sources = sources;
     }
@@ -82,17 +80,14 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
     public OwnershipFlags[] Flags { get; }
 
     /// <summary>
-    /// Where the release in <see cref="ReleaseNode"/> starts, plus one; 0 when none. Joined paths keep the earliest
-    /// release: its line is made from the node only for a message.
+    /// A release that reached here, for messages and the fixers; null when none. Joined paths keep the earliest in the
+    /// text. Its line is made only for a message.
     /// </summary>
-    public int[] ReleasePosition { get; }
-
-    /// <summary>A release that reached here, for messages and the fixers (the earliest on joined paths).</summary>
     public SyntaxNode?[] ReleaseNode { get; }
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override OwnershipState Clone()
-        => new(Arrays.CopyOf(PointsTo), Arrays.CopyOf(Flags), Arrays.CopyOf(ReleasePosition), Arrays.CopyOf(ReleaseNode), Arrays.CopyOf(Sources));
+        => new(Arrays.CopyOf(PointsTo), Arrays.CopyOf(Flags), Arrays.CopyOf(ReleaseNode), Arrays.CopyOf(Sources));
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public override bool JoinWith(OwnershipState other)
@@ -117,12 +112,12 @@ internal sealed class OwnershipState : FlowState<OwnershipState>
             var joined = Flags[i] | other.Flags[i];
             changed |= joined != Flags[i];
             Flags[i] = joined;
-            var takeOther = other.ReleasePosition[i] != 0 && (ReleasePosition[i] == 0 || other.ReleasePosition[i] < ReleasePosition[i]);
-            if (takeOther)
+            var otherRelease = other.ReleaseNode[i];
+            if (otherRelease is not null && !ReferenceEquals(otherRelease, ReleaseNode[i])
+                && (ReleaseNode[i] is not { } release || otherRelease.SpanStart < release.SpanStart))
             {
                 changed = true;
-                ReleasePosition[i] = other.ReleasePosition[i];
-                ReleaseNode[i] = other.ReleaseNode[i];
+                ReleaseNode[i] = otherRelease;
             }
         }
 

@@ -181,7 +181,7 @@ internal sealed class AnnotationModel
     /// </summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]
     internal OperationScan GetOrAddScan(IOperation root, INamedTypeSymbol? ownerType, Func<IOperation, INamedTypeSymbol?, AnnotationModel, OperationScan> scan)
-        => _scans.GetOrAdd(root, (ownerType, this, scan), static (root, arguments) => arguments.scan(root, arguments.ownerType, arguments.Item2));
+        => _scans.GetOrAdd(root, (ownerType, model: this, scan), static (root, arguments) => arguments.scan(root, arguments.ownerType, arguments.model));
 
     /// <summary>What the flow engine derives from a graph's shape, shared by the analyses of the graph.</summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]

@@ -209,13 +209,7 @@ internal sealed class OperationScan
             return;
         }
 
-        var target = assignment.Target;
-        while (target is IConversionOperation or IParenthesizedOperation)
-        {
-            target = target is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)target).Operand;
-        }
-
-        if (target is IFieldReferenceOperation reference && IsOwnerType(reference.Field.ContainingType))
+        if (assignment.Target.WithoutConversions() is IFieldReferenceOperation reference && IsOwnerType(reference.Field.ContainingType))
         {
             (_ownFieldAssignments ??= new List<ISimpleAssignmentOperation>()).Add(assignment);
         }

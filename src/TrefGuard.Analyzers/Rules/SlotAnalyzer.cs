@@ -221,12 +221,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
         /// <summary>A field of this type reached through <c>this</c>, or a static one.</summary>
         private IFieldSymbol? OwnField(IOperation operation)
         {
-            while (operation is IConversionOperation or IParenthesizedOperation)
-            {
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-            }
-
-            return operation is IFieldReferenceOperation { Field: var field } reference
+            return operation.WithoutConversions() is IFieldReferenceOperation { Field: var field } reference
                 && SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, Type)
                 && (field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
                 ? field.OriginalDefinition
