@@ -89,7 +89,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         var heldLines = new List<(ulong Locks, int Line)>();
         if (_owner is IMethodSymbol method)
         {
-            var annotations = _annotations.Get(method);
+            var annotations = _annotations.GetForOwner(method);
             var required = annotations.RequiresLocks;
 
             // The accessor of a [GuardedBy] property runs only for callers that hold its lock.

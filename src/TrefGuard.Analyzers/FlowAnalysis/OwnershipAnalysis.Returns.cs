@@ -32,7 +32,7 @@ internal sealed partial class OwnershipAnalysis
     private static bool ChecksReturns(IMethodSymbol method, AnnotationModel annotations)
         => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.ExplicitInterfaceImplementation
             && !method.ReturnsVoid && !method.ReturnsByRef && !method.ReturnsByRefReadonly && !method.IsAsync
-            && annotations.Get(method).AcquiresReference;
+            && annotations.GetForOwner(method).AcquiresReference;
 
     private void InitializeSources(OwnershipState state)
     {
@@ -49,7 +49,7 @@ internal sealed partial class OwnershipAnalysis
     private bool IsBorrowedParameter(IParameterSymbol parameter)
         => parameter.RefKind is RefKind.None or RefKind.In && !parameter.IsThis
             && parameter.ContainingSymbol is IMethodSymbol method
-            && (_annotations.Get(method).GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) == 0;
+            && (_annotations.GetForOwner(method).GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) == 0;
 
     /// <summary>A read whose value belongs to where it was read from (and so is worth a variable slot in a checked method).</summary>
     private bool IsBorrowedSource(IOperation value) => value switch

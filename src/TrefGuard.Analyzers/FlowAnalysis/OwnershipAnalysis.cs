@@ -109,7 +109,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         var ownedParameters = new List<IParameterSymbol>();
         if (owner is IMethodSymbol method)
         {
-            var annotations = _annotations.Get(method);
+            var annotations = _annotations.GetForOwner(method);
             foreach (var parameter in method.Parameters)
             {
                 if ((annotations.GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) != 0 && _values.Count < MaxValues && !_captured.Contains(parameter))

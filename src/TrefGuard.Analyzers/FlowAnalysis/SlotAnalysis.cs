@@ -209,7 +209,7 @@ internal sealed partial class SlotAnalysis : ForwardFlowAnalysis<SlotState>
             }
         }
 
-        var annotations = _owner is IMethodSymbol method ? _annotations.Get(method) : MemberAnnotations.Empty;
+        var annotations = _owner is IMethodSymbol method ? _annotations.GetForOwner(method) : MemberAnnotations.Empty;
         for (var i = _context.Fields.Length; i < _variableSymbols.Count; i++)
         {
             if (_variableSymbols[i] is IParameterSymbol parameter

@@ -32,8 +32,7 @@ internal sealed class AnnotationModel
     // Keyed by reference (see SymbolReferenceComparer): members are definitions.
     private readonly ConcurrentDictionary<ISymbol, MemberAnnotations> _members = new(SymbolReferenceComparer.Instance);
 
-    // The members referenced last, with their annotations: direct-mapped by the member's identity hash (the length is a
-    // power of two). Threads race on a slot at worst into a miss.
+    // The members referenced last, with their annotations: direct-mapped by the member's identity hash.
     private readonly CacheEntry<ISymbol, MemberAnnotations>?[] _recentMembers = new CacheEntry<ISymbol, MemberAnnotations>?[1024];
 
     // Which assemblies can hold an annotated member: most members a method touches live in the BCL, which cannot.
@@ -194,17 +193,24 @@ internal sealed class AnnotationModel
     {
         // The gate and the analyses ask at every member reference, mostly for the same few members: a slot of the
         // recent-members table answers with one comparison, before the original definition and the dictionary.
-        var recent = _recentMembers;
-        var index = RuntimeHelpers.GetHashCode(member) & (recent.Length - 1);
-        var entry = Volatile.Read(ref recent[index]);
-        if (entry is not null && ReferenceEquals(entry.Key, member))
+        if (FindRecent(member, out var slot) is { } recent)
         {
-            return entry.Value;
+            return recent;
         }
 
         var annotations = GetByDefinition(member.OriginalDefinition);
-        Volatile.Write(ref recent[index], new CacheEntry<ISymbol, MemberAnnotations>(member, annotations));
+        Volatile.Write(ref _recentMembers[slot], new CacheEntry<ISymbol, MemberAnnotations>(member, annotations));
         return annotations;
+    }
+
+    /// <summary>The member's entry in the recent-members table, if it is there; else null and the slot it would take.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private MemberAnnotations? FindRecent(ISymbol member, out int slot)
+    {
+        // The length is a power of two. Threads race on a slot at worst into a miss.
+        slot = RuntimeHelpers.GetHashCode(member) & (_recentMembers.Length - 1);
+        var entry = Volatile.Read(ref _recentMembers[slot]);
+        return entry is not null && ReferenceEquals(entry.Key, member) ? entry.Value : null;
     }
 
     private MemberAnnotations GetByDefinition(ISymbol key)
@@ -221,16 +227,29 @@ internal sealed class AnnotationModel
     }
 
     /// <summary>
-    /// The annotations of a method that the analyzers look at about once: the owner of a block that touches nothing
-    /// annotated, a lambda or local function. One of this compilation's is read without the cache: an entry for every
-    /// method of the compilation kept the cache growing through the whole analysis, and finding or adding the entry
-    /// cost more than reading the method's attributes.
+    /// The annotations of a method that owns a block, a lambda or a local function. Each analyzer of the block asks,
+    /// one after another, and other blocks rarely do: the answer is kept in the recent-members table only. One of this
+    /// compilation's methods is read without the shared cache: an entry for every method of the compilation kept the
+    /// cache growing through the whole analysis, and finding or adding the entry cost more than reading the method's
+    /// attributes.
     /// </summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    public MemberAnnotations GetOnce(IMethodSymbol method)
+    public MemberAnnotations GetForOwner(IMethodSymbol method)
     {
+        if (FindRecent(method, out var slot) is { } recent)
+        {
+            return recent;
+        }
+
         var key = method.OriginalDefinition;
-        return ReferenceEquals(key.ContainingAssembly, Compilation.Assembly) ? Compute(key) : Get(key);
+        if (!ReferenceEquals(key.ContainingAssembly, Compilation.Assembly))
+        {
+            return Get(method);
+        }
+
+        var annotations = Compute(key);
+        Volatile.Write(ref _recentMembers[slot], new CacheEntry<ISymbol, MemberAnnotations>(method, annotations));
+        return annotations;
     }
 
     /// <summary>

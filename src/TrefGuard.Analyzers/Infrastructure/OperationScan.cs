@@ -168,7 +168,7 @@ internal sealed class OperationScan
         HasNestedFunctions = true;
         var enclosing = Needs;
         Needs = AnalysisNeeds.None;
-        Note(_annotations.GetOnce(function));
+        Note(_annotations.GetForOwner(function));
         foreach (var child in operation.ChildOperations)
         {
             Walk(child, function);

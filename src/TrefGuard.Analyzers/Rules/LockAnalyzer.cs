@@ -51,7 +51,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
             return false;
         }
 
-        var own = annotations.Get(method);
+        var own = annotations.GetForOwner(method);
         if ((own.RequiresLocks | own.GuardedBy) != 0)
         {
             return true;

@@ -52,7 +52,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
                     continue;
                 }
 
-                methodAnnotations ??= context.OwningSymbol is IMethodSymbol method ? annotations.GetOnce(method) : MemberAnnotations.Empty;
+                methodAnnotations ??= context.OwningSymbol is IMethodSymbol method ? annotations.GetForOwner(method) : MemberAnnotations.Empty;
                 if (!methodAnnotations.AcquiresReference && !methodAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership))
                 {
                     continue;
