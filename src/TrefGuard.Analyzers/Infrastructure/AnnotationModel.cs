@@ -403,23 +403,24 @@ internal sealed class AnnotationModel
 
     private MemberAnnotations Compute(ISymbol member)
     {
-        var result = new MemberAnnotations();
+        // Made at the first annotation found: most members have none, and are answered with the shared empty one.
+        MemberAnnotations? result = null;
         ParameterAnnotation[]? parameters = null;
 
-        ApplyAttributes(member.GetAttributes(), result, ref parameters, parameterOrdinal: -1);
+        ApplyAttributes(member.GetAttributes(), ref result, ref parameters, parameterOrdinal: -1);
         if (member is IMethodSymbol method)
         {
-            ApplyAttributes(method.GetReturnTypeAttributes(), result, ref parameters, parameterOrdinal: -1);
+            ApplyAttributes(method.GetReturnTypeAttributes(), ref result, ref parameters, parameterOrdinal: -1);
             foreach (var parameter in method.Parameters)
             {
-                ApplyAttributes(parameter.GetAttributes(), result, ref parameters, parameter.Ordinal);
+                ApplyAttributes(parameter.GetAttributes(), ref result, ref parameters, parameter.Ordinal);
             }
 
             // Property accessors carry the property's annotations: `r.Task` binds to the property, but a
             // getter called by name (or through an interface) binds to the accessor.
             if (method.AssociatedSymbol is IPropertySymbol property)
             {
-                ApplyAttributes(property.GetAttributes(), result, ref parameters, parameterOrdinal: -1);
+                ApplyAttributes(property.GetAttributes(), ref result, ref parameters, parameterOrdinal: -1);
             }
         }
 
@@ -444,17 +445,17 @@ internal sealed class AnnotationModel
                     }
                 }
 
-                Apply(line.Kind, line.LockName, result, ref parameters, ordinal, (member as IMethodSymbol)?.Parameters.Length ?? 0);
+                Apply(line.Kind, line.LockName, ref result, ref parameters, ordinal, (member as IMethodSymbol)?.Parameters.Length ?? 0);
             }
         }
 
         if (parameters is not null)
         {
-            result.Parameters = ImmutableArray.Create(parameters);
+            (result ??= new MemberAnnotations()).Parameters = ImmutableArray.Create(parameters);
         }
 
         // An override without annotations of its own keeps its base member's contract.
-        if (result.IsEmpty)
+        if ((result is null || result.IsEmpty) && member.IsOverride)
         {
             var overridden = member switch
             {
@@ -468,10 +469,10 @@ internal sealed class AnnotationModel
             }
         }
 
-        return result.IsEmpty ? MemberAnnotations.Empty : result;
+        return result is null || result.IsEmpty ? MemberAnnotations.Empty : result;
     }
 
-    private void ApplyAttributes(ImmutableArray<AttributeData> attributes, MemberAnnotations result, ref ParameterAnnotation[]? parameters, int parameterOrdinal)
+    private void ApplyAttributes(ImmutableArray<AttributeData> attributes, ref MemberAnnotations? result, ref ParameterAnnotation[]? parameters, int parameterOrdinal)
     {
         foreach (var attribute in attributes)
         {
@@ -487,7 +488,7 @@ internal sealed class AnnotationModel
                 {
                     var lockName = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
                     var count = parameterOrdinal >= 0 ? parameterOrdinal + 1 : 0;
-                    Apply((AnnotationKind)kind, lockName, result, ref parameters, parameterOrdinal, count);
+                    Apply((AnnotationKind)kind, lockName, ref result, ref parameters, parameterOrdinal, count);
                     break;
                 }
             }
@@ -499,8 +500,9 @@ internal sealed class AnnotationModel
     private static bool IsAnnotationsNamespace(INamespaceSymbol? ns)
         => ns is { Name: "Annotations", ContainingNamespace: { Name: "TrefGuard", ContainingNamespace.IsGlobalNamespace: true } };
 
-    private void Apply(AnnotationKind kind, string? lockName, MemberAnnotations result, ref ParameterAnnotation[]? parameters, int parameterOrdinal, int parameterCount)
+    private void Apply(AnnotationKind kind, string? lockName, ref MemberAnnotations? annotations, ref ParameterAnnotation[]? parameters, int parameterOrdinal, int parameterCount)
     {
+        var result = annotations ??= new MemberAnnotations();
         var lockBit = lockName is null ? 0UL : 1UL << GetLockId(lockName);
         switch (kind)
         {

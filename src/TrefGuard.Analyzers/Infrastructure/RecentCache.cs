@@ -36,10 +36,21 @@ internal sealed class RecentCache<TKey, TValue>
     public TValue GetOrAdd<TArgument>(TKey key, TArgument argument, Func<TKey, TArgument, TValue> create)
     {
         var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
+
+        // Newest first: the analyzers of a member ask for its key one after another, so a hit is mostly the last entry
+        // made.
+        var newest = (int)((uint)Volatile.Read(ref _next) % (uint)entries.Length);
+        for (var age = 0; age < entries.Length; age++)
         {
-            // One read per slot: another thread may replace the entry, never tear it.
-            var entry = Volatile.Read(ref entries[i]);
+            var index = newest - age;
+            if (index < 0)
+            {
+                index += entries.Length;
+            }
+
+            // A plain read of the slot: a reference is never torn, and an entry is immutable. `Volatile.Read(ref
+            // entries[index])` took a reference to the element, which in this shared generic code is a type check.
+            var entry = entries[index];
             if (entry is not null && ReferenceEquals(entry.Key, key))
             {
                 return entry.Value;

@@ -34,6 +34,38 @@ public sealed class RecentCacheTests
         Assert.Equal(1, made);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(32)]
+    public void Every_key_that_fits_is_kept_whichever_was_made_last(int capacity)
+    {
+        // The lookup starts at the newest entry and goes back round the ring: each slot must be looked at once,
+        // whatever the capacity (not only powers of two) and wherever the ring's start has got to.
+        var cache = new RecentCache<object, object>(capacity);
+        for (var i = 0; i < (2 * capacity) + 1; i++)
+        {
+            cache.GetOrAdd(new object(), 0, (_, _) => new object());
+        }
+
+        var made = 0;
+        var keys = new object[capacity];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = new object();
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var key in keys)
+            {
+                cache.GetOrAdd(key, 0, (_, _) => { made++; return new object(); });
+            }
+
+            Assert.Equal(capacity, made);
+        }
+    }
+
     [Fact]
     public void A_key_pushed_out_by_newer_keys_is_made_again()
     {
