@@ -24,6 +24,13 @@ internal enum AnalysisNeeds
     /// only excluded: nothing is held in it unless its owner, or one of its nested functions, starts with a lock held.
     /// </summary>
     LockState = 8,
+
+    /// <summary>
+    /// The function's own body (not a lambda or local function in it, which has needs of its own) calls, reads or
+    /// constructs an [AcquiresReference] member. Without it the ownership analysis finds no value to follow in the
+    /// function's own graph, unless the function owns parameters or returns what it acquires.
+    /// </summary>
+    Acquisitions = 16,
 }
 
 /// <summary>
@@ -56,6 +63,9 @@ internal sealed class OperationScan
 
     /// <summary>Whether the block has a lambda or local function (which runs on its own terms).</summary>
     public bool HasNestedFunctions { get; private set; }
+
+    /// <summary>What the block's lambdas and local functions need, all of them together.</summary>
+    public AnalysisNeeds NestedFunctionNeeds { get; private set; }
 
     /// <summary>
     /// What a lambda or local function of the block needs: its own annotations and what its body touches, nested
@@ -175,7 +185,10 @@ internal sealed class OperationScan
         }
 
         (_nestedFunctionNeeds ??= new Dictionary<IMethodSymbol, AnalysisNeeds>(SymbolEqualityComparer.Default))[function] = Needs;
-        Needs |= enclosing;
+        NestedFunctionNeeds |= Needs;
+
+        // What the function acquires is in its own graph, not in the enclosing one's.
+        Needs = enclosing | (Needs & ~AnalysisNeeds.Acquisitions);
     }
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
@@ -228,7 +241,7 @@ internal sealed class OperationScan
 
         if (annotations.AffectsOwnership)
         {
-            Needs |= AnalysisNeeds.Ownership;
+            Needs |= annotations.AcquiresReference ? AnalysisNeeds.Ownership | AnalysisNeeds.Acquisitions : AnalysisNeeds.Ownership;
         }
 
         if (annotations.AffectsLocks)

@@ -40,12 +40,14 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
         foreach (var root in OperationBlocks.Distinct(context.OperationBlocks))
         {
             // Attributes and parameter defaults are blocks of their own; only the body owns the parameters and returns.
-            // A [TransfersOwnership] parameter is owned from the start: its method is checked even when it calls
-            // nothing annotated (it may simply drop what it was given). An [AcquiresReference] method's returns are
-            // checked even when it touches nothing annotated (`=> _field` is the mistake TG0013 is for).
+            // The analysis follows values that are acquired, so a graph that acquires nothing (one that only puts, say)
+            // is not built for it, unless a lambda or local function in it needs the analysis. A [TransfersOwnership]
+            // parameter is owned from the start: its method is checked even when it calls nothing annotated (it may
+            // simply drop what it was given). An [AcquiresReference] method's returns are checked even when it touches
+            // nothing annotated (`=> _field` is the mistake TG0013 is for).
             var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
             var scan = OperationScan.Run(root, context.OwningSymbol, annotations);
-            if ((scan.Needs & AnalysisNeeds.Ownership) == 0)
+            if ((scan.Needs & AnalysisNeeds.Acquisitions) == 0 && (scan.NestedFunctionNeeds & AnalysisNeeds.Ownership) == 0)
             {
                 if (!isBody)
                 {
