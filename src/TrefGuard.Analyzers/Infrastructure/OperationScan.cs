@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace TrefGuard.Analyzers.Infrastructure;
@@ -139,6 +141,9 @@ internal sealed class OperationScan
             case OperationKind.SimpleAssignment:
                 NoteAssignment((ISimpleAssignmentOperation)operation);
                 break;
+            case OperationKind.Loop when operation is IForEachLoopOperation forEach:
+                NoteEnumerator(forEach);
+                break;
             case OperationKind.LocalReference when nestedFunction is not null:
                 var local = ((ILocalReferenceOperation)operation).Local;
                 if (!SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, nestedFunction))
@@ -212,6 +217,27 @@ internal sealed class OperationScan
         if (_ownerType is not null && method.MethodKind != MethodKind.Constructor && IsOwnerType(method.ContainingType))
         {
             (_ownTypeCalls ??= new List<IInvocationOperation>()).Add(invocation);
+        }
+    }
+
+    /// <summary>
+    /// The members a <c>foreach</c> calls on its enumerator. Only the graph's lowering shows the calls (an enumerator
+    /// whose <c>Current</c> acquires is an acquisition in every iteration); the tree shows the loop alone.
+    /// </summary>
+    private void NoteEnumerator(IForEachLoopOperation loop)
+    {
+        if (loop.Syntax is not CommonForEachStatementSyntax statement || loop.SemanticModel is not { } model)
+        {
+            return;
+        }
+
+        var info = model.GetForEachStatementInfo(statement);
+        foreach (var member in new ISymbol?[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty, info.DisposeMethod })
+        {
+            if (member is not null)
+            {
+                Note(_annotations.Get(member));
+            }
         }
     }
 
