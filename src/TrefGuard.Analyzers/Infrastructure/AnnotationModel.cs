@@ -296,7 +296,7 @@ internal sealed class AnnotationModel
     /// type can only be applied by an assembly that sees it, and an override inherits from members that can.
     /// </summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    private bool CanCarryAnnotations(IAssemblySymbol assembly)
+    internal bool CanCarryAnnotations(IAssemblySymbol assembly)
     {
         if (_assemblies.TryGetValue(assembly, out var can))
         {

@@ -226,7 +226,13 @@ internal sealed class OperationScan
     /// </summary>
     private void NoteEnumerator(IForEachLoopOperation loop)
     {
-        if (loop.Syntax is not CommonForEachStatementSyntax statement || loop.SemanticModel is not { } model)
+        // The enumerator of an array, a string or a collection type that cannot carry annotations (the BCL's, which
+        // all have a GetEnumerator of their own or of their interfaces) has nothing to note: spare the lookup, which
+        // costs as much as the rest of the scan of a loop.
+        if (loop.Syntax is not CommonForEachStatementSyntax statement || loop.SemanticModel is not { } model
+            || loop.Collection.WithoutConversions().Type is not { } collection || collection is IArrayTypeSymbol
+            || collection.SpecialType == SpecialType.System_String
+            || (collection.ContainingAssembly is { } assembly && !_annotations.CanCarryAnnotations(assembly)))
         {
             return;
         }

@@ -86,4 +86,35 @@ public sealed partial class TG0001MissedPutTests
             }
             """);
     }
+
+    [Fact]
+    public async Task AnEnumeratorAnnotatedInTheAnnotationsFile_IsFollowedToo()
+    {
+        // The scan skips the enumerators of collections whose assembly cannot carry annotations (the BCL's); one that
+        // the annotations file names can, and is looked at.
+        await new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using TrefGuard;
+
+                static class Census
+                {
+                    static int CountAlive(List<TaskRef> refs)
+                    {
+                        var alive = 0;
+                        foreach ({|#0:var|} r in refs)
+                        {
+                            if (r.IsAlive)
+                                alive++;
+                        }
+
+                        return alive;
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", "P:System.Collections.Generic.List`1.Enumerator.Current AcquiresReference") },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("r", "end of the block", 13) },
+        }.RunAsync();
+    }
 }
