@@ -3,7 +3,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TrefGuard.Analyzers.Infrastructure;
@@ -105,17 +104,9 @@ public sealed class OperationScanTests
 
     private static async Task<OperationScan> ScanAsync(string methodName)
     {
-        var state = TestState.FromPlainText(new[] { ("Methods.cs", Source) }, System.Array.Empty<(string, string)>());
-        var options = new ProjectOptions(
-            OutputKind.DynamicallyLinkedLibrary,
-            LanguageVersion.Latest,
-            NullableContextOptions.Enable,
-            ReferenceRuntime: true,
-            ImmutableArray<MetadataReference>.Empty,
-            AnalyzerConfig: null);
         using var workspace = new AdhocWorkspace();
-        var (solution, projects) = TestWorkspace.CreateSolution(workspace, state, options);
-        var compilation = (await solution.GetProject(projects[0])!.GetCompilationAsync())!;
+        var project = AdHocAnalysis.CreateProject(workspace, new[] { ("Methods.cs", Source) }, System.Array.Empty<(string, string)>());
+        var compilation = (await project.GetCompilationAsync())!;
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var tree = compilation.SyntaxTrees.Single();
         var model = compilation.GetSemanticModel(tree);

@@ -181,6 +181,17 @@ internal static class AdHocAnalysis
         ImmutableArray<DiagnosticAnalyzer> analyzers,
         CancellationToken cancellationToken = default)
     {
+        using var workspace = new AdhocWorkspace();
+        var project = CreateProject(workspace, sources, additionalFiles);
+        return await DiagnosticRunner.AnalyzeAsync(project, analyzers, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A library project of the sources, referencing the runtime, in <paramref name="workspace"/>.</summary>
+    public static Project CreateProject(
+        AdhocWorkspace workspace,
+        IEnumerable<(string FileName, string Content)> sources,
+        IEnumerable<(string FileName, string Content)> additionalFiles)
+    {
         var state = TestState.FromPlainText(sources, additionalFiles);
         var options = new ProjectOptions(
             OutputKind.DynamicallyLinkedLibrary,
@@ -189,9 +200,8 @@ internal static class AdHocAnalysis
             ReferenceRuntime: true,
             ImmutableArray<MetadataReference>.Empty,
             AnalyzerConfig: null);
-        using var workspace = new AdhocWorkspace();
         var (solution, projects) = TestWorkspace.CreateSolution(workspace, state, options);
-        return await DiagnosticRunner.AnalyzeAsync(solution.GetProject(projects[0])!, analyzers, cancellationToken).ConfigureAwait(false);
+        return solution.GetProject(projects[0])!;
     }
 
     /// <summary>A fresh instance of every analyzer in TrefGuard.Analyzers.</summary>
