@@ -238,12 +238,17 @@ internal sealed class OperationScan
         }
 
         var info = model.GetForEachStatementInfo(statement);
-        foreach (var member in new ISymbol?[] { info.GetEnumeratorMethod, info.MoveNextMethod, info.CurrentProperty, info.DisposeMethod })
+        NoteMember(info.GetEnumeratorMethod);
+        NoteMember(info.MoveNextMethod);
+        NoteMember(info.CurrentProperty);
+        NoteMember(info.DisposeMethod);
+    }
+
+    private void NoteMember(ISymbol? member)
+    {
+        if (member is not null)
         {
-            if (member is not null)
-            {
-                Note(_annotations.Get(member));
-            }
+            Note(_annotations.Get(member));
         }
     }
 
