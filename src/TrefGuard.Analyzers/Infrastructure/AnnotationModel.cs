@@ -242,12 +242,7 @@ internal sealed class AnnotationModel
         }
 
         var key = method.OriginalDefinition;
-        if (!ReferenceEquals(key.ContainingAssembly, Compilation.Assembly))
-        {
-            return Get(method);
-        }
-
-        var annotations = Compute(key);
+        var annotations = ReferenceEquals(key.ContainingAssembly, Compilation.Assembly) ? Compute(key) : GetByDefinition(key);
         Volatile.Write(ref _recentMembers[slot], new CacheEntry<ISymbol, MemberAnnotations>(method, annotations));
         return annotations;
     }
