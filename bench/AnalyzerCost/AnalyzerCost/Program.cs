@@ -21,12 +21,17 @@ var repsOption = new Option<int>("--reps") { Description = "Builds per corpus an
 var peersOption = new Option<bool>("--peers") { Description = "Build the twin corpus with CA2000 and IDisposableAnalyzers.", DefaultValueFactory = _ => true };
 var buildsOption = new Option<bool>("--builds") { Description = "Run the dotnet build measurements.", DefaultValueFactory = _ => true };
 var inProcessOption = new Option<bool>("--in-process") { Description = "Run the in-process measurements.", DefaultValueFactory = _ => true };
+var compilerServerOption = new Option<bool>("--compiler-server")
+{
+    Description = "Build through the warm compiler server (dotnet build's default on a developer's machine) instead of a cold command-line compiler per build (a CI agent's first build).",
+    DefaultValueFactory = _ => false,
+};
 var plainSizeOption = new Option<int>("--plain-size") { Description = "Size of the plain corpus (methods that touch no annotated member); 0 skips it.", DefaultValueFactory = _ => 5_000 };
 var inProcessSizeOption = new Option<int>("--in-process-size") { Description = "Corpus size for the in-process measurements.", DefaultValueFactory = _ => 5_000 };
 
 var run = new Command("run", "Measure TrefGuard against the floor and the peers, and write the report.")
 {
-    workOption, sizesOption, repsOption, peersOption, buildsOption, inProcessOption, plainSizeOption, inProcessSizeOption,
+    workOption, sizesOption, repsOption, peersOption, buildsOption, inProcessOption, compilerServerOption, plainSizeOption, inProcessSizeOption,
 };
 run.SetAction(async parse =>
 {
@@ -38,6 +43,7 @@ run.SetAction(async parse =>
         Peers = parse.GetValue(peersOption),
         Builds = parse.GetValue(buildsOption),
         InProcess = parse.GetValue(inProcessOption),
+        CompilerServer = parse.GetValue(compilerServerOption),
         PlainSize = parse.GetValue(plainSizeOption),
         InProcessSize = parse.GetValue(inProcessSizeOption),
         CommandLine = "dotnet run -c Release --project bench/AnalyzerCost/AnalyzerCost -- " + string.Join(' ', args),
