@@ -33,4 +33,21 @@ internal static class OperationBlocks
 
         return distinct;
     }
+
+    /// <summary>
+    /// The declaration of the method or constructor whose body <paramref name="block"/> belongs to (the syntax of the
+    /// tree's root, a method or constructor body operation); null for any other block (an accessor's, a field
+    /// initializer, …), whose owner has its annotations read from its symbol.
+    /// </summary>
+    [MethodImpl(JitOptions.AggressiveOptimization)]
+    public static SyntaxNode? MethodDeclarationOf(IOperation block)
+    {
+        var root = block;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        return root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody ? root.Syntax : null;
+    }
 }

@@ -183,7 +183,7 @@ internal sealed class OperationScan
         HasNestedFunctions = true;
         var enclosing = Needs;
         Needs = AnalysisNeeds.None;
-        Note(_annotations.GetForOwner(function));
+        Note(_annotations.GetForOwner(function, operation.Syntax));
         foreach (var child in operation.ChildOperations)
         {
             Walk(child, function);

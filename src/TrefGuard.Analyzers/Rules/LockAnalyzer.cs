@@ -40,18 +40,18 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
     [MethodImpl(JitOptions.AggressiveOptimization)]
     private static bool CanHoldOrNeedALock(IOperation root, OperationScan scan, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
         => (scan.Needs & AnalysisNeeds.LockState) != 0
-            || HeldAtEntry(owner, annotations, guardTypes)
+            || HeldAtEntry(owner, OperationBlocks.MethodDeclarationOf(root), annotations, guardTypes)
             || (scan.HasNestedFunctions && NestedFunctionHoldsALock(root, annotations, guardTypes));
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    private static bool HeldAtEntry(ISymbol symbol, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
+    private static bool HeldAtEntry(ISymbol symbol, SyntaxNode? declaration, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes)
     {
         if (symbol is not IMethodSymbol method)
         {
             return false;
         }
 
-        var own = annotations.GetForOwner(method);
+        var own = declaration is null ? annotations.GetForOwner(method) : annotations.GetForOwner(method, declaration);
         if ((own.RequiresLocks | own.GuardedBy) != 0)
         {
             return true;
@@ -72,8 +72,8 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
     {
         switch (operation.Kind)
         {
-            case OperationKind.AnonymousFunction when HeldAtEntry(((IAnonymousFunctionOperation)operation).Symbol, annotations, guardTypes):
-            case OperationKind.LocalFunction when HeldAtEntry(((ILocalFunctionOperation)operation).Symbol, annotations, guardTypes):
+            case OperationKind.AnonymousFunction when HeldAtEntry(((IAnonymousFunctionOperation)operation).Symbol, operation.Syntax, annotations, guardTypes):
+            case OperationKind.LocalFunction when HeldAtEntry(((ILocalFunctionOperation)operation).Symbol, operation.Syntax, annotations, guardTypes):
                 return true;
         }
 

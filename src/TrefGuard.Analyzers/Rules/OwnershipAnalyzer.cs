@@ -45,7 +45,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
             // parameter is owned from the start: its method is checked even when it calls nothing annotated (it may
             // simply drop what it was given). An [AcquiresReference] method's returns are checked even when it touches
             // nothing annotated (`=> _field` is the mistake TG0013 is for).
-            var isBody = root is not (IAttributeOperation or IParameterInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation);
+            var isBody = root.Kind is not (OperationKind.Attribute or OperationKind.ParameterInitializer or OperationKind.FieldInitializer or OperationKind.PropertyInitializer);
             var scan = OperationScan.Run(root, context.OwningSymbol, annotations);
             if ((scan.Needs & AnalysisNeeds.Acquisitions) == 0 && (scan.NestedFunctionNeeds & AnalysisNeeds.Ownership) == 0)
             {
@@ -54,7 +54,9 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
                     continue;
                 }
 
-                methodAnnotations ??= context.OwningSymbol is IMethodSymbol method ? annotations.GetForOwner(method) : MemberAnnotations.Empty;
+                methodAnnotations ??= context.OwningSymbol is not IMethodSymbol method ? MemberAnnotations.Empty
+                    : OperationBlocks.MethodDeclarationOf(root) is { } declaration ? annotations.GetForOwner(method, declaration)
+                    : annotations.GetForOwner(method);
                 if (!methodAnnotations.AcquiresReference && !methodAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership))
                 {
                     continue;

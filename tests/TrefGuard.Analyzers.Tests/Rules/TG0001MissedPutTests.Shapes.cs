@@ -622,6 +622,33 @@ public sealed partial class TG0001MissedPutTests
     }
 
     [Fact]
+    public async Task ParameterTransferredByTheAnnotationsFile_DroppedOnAPath_IsReported()
+    {
+        // No attribute in the method's syntax: the gate must still find the file's annotation.
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+
+                sealed class Mailbox
+                {
+                    private TaskRef? _owner;
+
+                    public bool Adopt(TaskRef {|#0:owner|})
+                    {
+                        if (_owner is not null)
+                            return false;
+                        _owner = owner;
+                        return true;
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", "M:Mailbox.Adopt(TrefGuard.TaskRef) param:owner TransfersOwnership\n") },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0001").WithLocation(0).WithArguments("owner", "return", 10) },
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task UsingDeclarationOfADisposableHandle_ReleasesIt()
     {
         await Verify.VerifyAnalyzerAsync("""

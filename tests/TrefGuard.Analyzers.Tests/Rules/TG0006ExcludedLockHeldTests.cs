@@ -210,6 +210,51 @@ public sealed partial class TG0006ExcludedLockHeldTests
             Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("TaskRef.Put", "tasklist", 7));
     }
 
+    // The gate reads an owner's annotations from its syntax when the declaration has no attribute; these two owners
+    // have their annotation elsewhere: on the other part of a partial method, and in the annotations file.
+    [Fact]
+    public async Task PartialRequiresLockMethod_AnnotatedOnTheOtherPart_PutInside()
+    {
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard;
+            using TrefGuard.Annotations;
+
+            partial class C
+            {
+                [RequiresLock("tasklist")]
+                static partial void DropLocked(TaskRef r);
+
+                static partial void DropLocked(TaskRef r)
+                {
+                    {|#0:r.Put()|};
+                }
+            }
+            """,
+            Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("TaskRef.Put", "tasklist", 9));
+    }
+
+    [Fact]
+    public async Task RequiresLockFromTheAnnotationsFile_PutInside()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+
+                class C
+                {
+                    static void DropLocked(TaskRef r)
+                    {
+                        {|#0:r.Put()|};
+                    }
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", "M:C.DropLocked(TrefGuard.TaskRef) RequiresLock(tasklist)\n") },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0006").WithLocation(0).WithArguments("TaskRef.Put", "tasklist", 5) },
+        }.RunAsync();
+    }
+
     [Fact]
     public async Task GuardParameter_PutInside_NamesTheParametersLine()
     {

@@ -374,6 +374,59 @@ public sealed class TG0013ReturnsUnownedReferenceTests
             Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Leader", 13));
     }
 
+    // The gate reads an owner's annotations from its syntax when the declaration has no attribute; these owners have
+    // their annotation elsewhere: on the other part of a partial method, and in the annotations file.
+    [Fact]
+    public async Task PartialMethod_AnnotatedOnTheOtherPart_IsChecked()
+    {
+        await Verify.VerifyAnalyzerAsync(
+            """
+            using TrefGuard;
+            using TrefGuard.Annotations;
+
+            partial class Group
+            {
+                private readonly TaskRef _leader = TaskRef.None;
+
+                [AcquiresReference]
+                public partial TaskRef Leader();
+
+                public partial TaskRef Leader() => {|#0:_leader|};
+            }
+            """,
+            Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Group.Leader", 11));
+    }
+
+    [Fact]
+    public async Task MethodNamedInTheAnnotationsFile_IsChecked()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+
+                sealed class Group
+                {
+                    private readonly TaskRef _leader = TaskRef.None;
+
+                    public TaskRef Leader() => {|#0:_leader|};
+                }
+                """,
+            AdditionalFiles = { ("TrefGuard.annotations.txt", "M:Group.Leader AcquiresReference\n") },
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0013").WithLocation(0).WithArguments("Group.Leader", 7) },
+            FixedCode = """
+                using TrefGuard;
+
+                sealed class Group
+                {
+                    private readonly TaskRef _leader = TaskRef.None;
+
+                    public TaskRef Leader() => _leader.Get();
+                }
+                """,
+        }.RunAsync();
+    }
+
     [Fact]
     public async Task AnnotatedLocalFunction_IsChecked_TheEnclosingMethodIsNot()
     {
