@@ -5,7 +5,6 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TrefGuard.Analyzers.FlowAnalysis;
@@ -259,18 +258,19 @@ internal sealed class AnnotationModel
     /// <param name="declaration">The syntax that declares <paramref name="method"/> (the syntax of its body's root operation, or of the nested function's operation).</param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public MemberAnnotations GetForOwner(IMethodSymbol method, SyntaxNode declaration)
-        => DeclaresNoAttributes(declaration) && !method.IsOverride && (_external.IsEmpty || !_external.ContainsKey(method.OriginalDefinition))
+        => DeclaresNoAttributes(declaration) && !method.IsOverride
+            && method.PartialDefinitionPart is null && method.PartialImplementationPart is null // attributes merge from both parts
+            && (_external.IsEmpty || !_external.ContainsKey(method.OriginalDefinition))
             ? MemberAnnotations.Empty
             : GetForOwner(method);
 
-    /// <summary>Whether a function's declaration has no attribute anywhere an annotation could be, and no other part.</summary>
+    /// <summary>Whether a function's declaration has no attribute anywhere an annotation could be.</summary>
     private static bool DeclaresNoAttributes(SyntaxNode declaration)
     {
         switch (declaration)
         {
-            // A partial method's attributes are merged from both of its declarations.
             case BaseMethodDeclarationSyntax method:
-                return method.AttributeLists.Count == 0 && !method.Modifiers.Any(SyntaxKind.PartialKeyword) && NoParameterAttributes(method.ParameterList);
+                return method.AttributeLists.Count == 0 && NoParameterAttributes(method.ParameterList);
             case LocalFunctionStatementSyntax function:
                 return function.AttributeLists.Count == 0 && NoParameterAttributes(function.ParameterList);
             case ParenthesizedLambdaExpressionSyntax lambda:
