@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -12,10 +13,16 @@ internal static class OperationBlocks
     /// initializers) would otherwise be analysed twice. The analysis context wants the block itself, not its root.
     /// </summary>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    public static List<IOperation> Distinct(IEnumerable<IOperation> blocks)
+    public static ImmutableArray<IOperation> Distinct(ImmutableArray<IOperation> blocks)
     {
-        var roots = new List<IOperation>(1);
-        var distinct = new List<IOperation>(1);
+        // Most members have one block: every analyzer asks for every member, so that case allocates nothing.
+        if (blocks.Length <= 1)
+        {
+            return blocks;
+        }
+
+        var roots = new List<IOperation>(blocks.Length);
+        var distinct = ImmutableArray.CreateBuilder<IOperation>(blocks.Length);
         foreach (var block in blocks)
         {
             var root = block;
@@ -31,7 +38,7 @@ internal static class OperationBlocks
             }
         }
 
-        return distinct;
+        return distinct.Count == blocks.Length ? blocks : distinct.ToImmutable();
     }
 
     /// <summary>
