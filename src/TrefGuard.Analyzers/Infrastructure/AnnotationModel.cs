@@ -255,10 +255,13 @@ internal sealed class AnnotationModel
     /// says so without binding its attributes: that binding was the largest part of the gate's cost for a method that
     /// touches nothing annotated, and most methods are such.
     /// </summary>
-    /// <param name="declaration">The syntax that declares <paramref name="method"/> (the syntax of its body's root operation, or of the nested function's operation).</param>
+    /// <param name="declaration">
+    /// The syntax that declares <paramref name="method"/> (the syntax of its body's root operation, or of the nested
+    /// function's operation); null when it is not at hand, and the attributes are read.
+    /// </param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    public MemberAnnotations GetForOwner(IMethodSymbol method, SyntaxNode declaration)
-        => DeclaresNoAttributes(declaration) && !method.IsOverride
+    public MemberAnnotations GetForOwner(IMethodSymbol method, SyntaxNode? declaration)
+        => declaration is not null && DeclaresNoAttributes(declaration) && !method.IsOverride
             && method.PartialDefinitionPart is null && method.PartialImplementationPart is null // attributes merge from both parts
             && (_external.IsEmpty || !_external.ContainsKey(method.OriginalDefinition))
             ? MemberAnnotations.Empty

@@ -51,7 +51,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
             return false;
         }
 
-        var own = declaration is null ? annotations.GetForOwner(method) : annotations.GetForOwner(method, declaration);
+        var own = annotations.GetForOwner(method, declaration);
         if ((own.RequiresLocks | own.GuardedBy) != 0)
         {
             return true;

@@ -54,9 +54,9 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
                     continue;
                 }
 
-                methodAnnotations ??= context.OwningSymbol is not IMethodSymbol method ? MemberAnnotations.Empty
-                    : OperationBlocks.MethodDeclarationOf(root) is { } declaration ? annotations.GetForOwner(method, declaration)
-                    : annotations.GetForOwner(method);
+                methodAnnotations ??= context.OwningSymbol is IMethodSymbol method
+                    ? annotations.GetForOwner(method, OperationBlocks.MethodDeclarationOf(root))
+                    : MemberAnnotations.Empty;
                 if (!methodAnnotations.AcquiresReference && !methodAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership))
                 {
                     continue;
