@@ -396,7 +396,7 @@ internal static class CostRun
 
         report.Table(header, rows);
 
-        report.Line((settings.CompilerServer ? "The compile: the Csc task's wall time (MSBuild's summary), and the CPU time of the whole build's process tree and of the compiler server, which load on the machine does not inflate." : "The compile: the Csc task's wall time (MSBuild's summary), and the CPU time of the whole build's process tree, which load on the machine does not inflate.") + " \"CPU added\" is the CPU time a build with the analyzer takes beyond the same corpus's build without analyzers, per 1,000 methods: the analyzer's cost, its JIT included where the build pays it.");
+        report.Line("The compile: the Csc task's wall time (MSBuild's summary), and the CPU time of the whole build's process tree" + (settings.CompilerServer ? " and of the compiler server" : string.Empty) + ", which load on the machine does not inflate. \"CPU added\" is the CPU time a build with the analyzer takes beyond the same corpus's build without analyzers, per 1,000 methods: the analyzer's cost, its JIT included where the build pays it.");
         report.Line();
         var compileRows = new List<string[]>();
         foreach (var size in settings.Sizes)

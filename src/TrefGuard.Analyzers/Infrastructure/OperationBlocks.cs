@@ -25,12 +25,7 @@ internal static class OperationBlocks
         var distinct = ImmutableArray.CreateBuilder<IOperation>(blocks.Length);
         foreach (var block in blocks)
         {
-            var root = block;
-            while (root.Parent is { } parent)
-            {
-                root = parent;
-            }
-
+            var root = RootOf(block);
             if (!roots.Contains(root))
             {
                 roots.Add(root);
@@ -41,6 +36,19 @@ internal static class OperationBlocks
         return distinct.Count == blocks.Length ? blocks : distinct.ToImmutable();
     }
 
+    /// <summary>The top of the operation tree <paramref name="block"/> belongs to: what its control flow graph covers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static IOperation RootOf(IOperation block)
+    {
+        var root = block;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        return root;
+    }
+
     /// <summary>
     /// The declaration of the method or constructor whose body <paramref name="block"/> belongs to (the syntax of the
     /// tree's root, a method or constructor body operation); null for any other block (an accessor's, a field
@@ -49,12 +57,7 @@ internal static class OperationBlocks
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public static SyntaxNode? MethodDeclarationOf(IOperation block)
     {
-        var root = block;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
-
+        var root = RootOf(block);
         return root.Kind is OperationKind.MethodBody or OperationKind.ConstructorBody ? root.Syntax : null;
     }
 }

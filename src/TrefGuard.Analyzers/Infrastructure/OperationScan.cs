@@ -97,11 +97,7 @@ internal sealed class OperationScan
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public static OperationScan Run(IOperation block, ISymbol owner, AnnotationModel annotations)
     {
-        var root = block;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
+        var root = OperationBlocks.RootOf(block);
 
         return annotations.GetOrAddScan(root, owner.ContainingType?.OriginalDefinition, static (root, ownerType, annotations) =>
         {

@@ -93,11 +93,7 @@ public sealed class SlotAnalyzer : TrefGuardAnalyzer
             foreach (var block in OperationBlocks.Distinct(context.OperationBlocks))
             {
                 IMethodSymbol? chained = null;
-                var root = block;
-                while (root.Parent is { } parent)
-                {
-                    root = parent;
-                }
+                var root = OperationBlocks.RootOf(block);
 
                 // The blocks of a constructor are its body and its initializer; their root is the constructor body.
                 var isConstructorBody = constructor is not null && root is IConstructorBodyOperation;
