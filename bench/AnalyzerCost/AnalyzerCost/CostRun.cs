@@ -399,20 +399,23 @@ internal static class CostRun
         report.Line("The compile: the Csc task's wall time (MSBuild's summary), and the CPU time of the whole build's process tree" + (settings.CompilerServer ? " and of the compiler server" : string.Empty) + ", which load on the machine does not inflate. \"CPU added\" is the CPU time a build with the analyzer takes beyond the same corpus's build without analyzers, per 1,000 methods: the analyzer's cost, its JIT included where the build pays it.");
         report.Line();
         var compileRows = new List<string[]>();
+        string? floorShare = null;
         foreach (var size in settings.Sizes)
         {
             var k = size / 1000.0;
             var cscNone = Csc("tref", size, AnalyzerSet.None);
             var cscTg = Csc("tref", size, AnalyzerSet.TrefGuard);
             var overhead = cscTg / cscNone - 1;
+            var floorOverhead = Csc("tref", size, AnalyzerSet.Floor) / cscNone - 1;
             var cpuOverhead = Cpu("tref", size, AnalyzerSet.TrefGuard) / Cpu("tref", size, AnalyzerSet.None) - 1;
+            var floorCpuOverhead = Cpu("tref", size, AnalyzerSet.Floor) / Cpu("tref", size, AnalyzerSet.None) - 1;
             var tgCpu = AddedCpu("tref", size, AnalyzerSet.TrefGuard);
             var flCpu = AddedCpu("tref", size, AnalyzerSet.Floor);
             var row = new List<string>
             {
-                Report.Count(size), Report.Seconds(cscNone), Report.Seconds(cscTg), Report.Percent(overhead),
+                Report.Count(size), Report.Seconds(cscNone), Report.Seconds(cscTg), Report.Percent(overhead), Report.Percent(floorOverhead),
                 Report.Seconds(Wall("tref", size, AnalyzerSet.None)), Report.Seconds(Wall("tref", size, AnalyzerSet.TrefGuard)),
-                Report.Seconds(Cpu("tref", size, AnalyzerSet.None)), Report.Seconds(Cpu("tref", size, AnalyzerSet.TrefGuard)), Report.Percent(cpuOverhead),
+                Report.Seconds(Cpu("tref", size, AnalyzerSet.None)), Report.Seconds(Cpu("tref", size, AnalyzerSet.TrefGuard)), Report.Percent(cpuOverhead), Report.Percent(floorCpuOverhead),
                 Report.Seconds(tgCpu / k), Report.Seconds(flCpu / k), Report.Ratio(tgCpu / flCpu),
             };
             if (settings.Peers)
@@ -425,13 +428,21 @@ internal static class CostRun
             if (size == largest)
             {
                 report.Check($"compile wall time (Csc task) with TrefGuard ≤ 10% above without (N={Report.Count(size)}, {mode})", $"{Report.Percent(overhead)} (CPU time: {Report.Percent(cpuOverhead)})", overhead <= 0.10);
+
+                // Every method of the tref corpus touches the runtime, so any analysis over control flow graphs builds
+                // about as many graphs as the floor: the floor's own share of the build is what such an analysis
+                // cannot go under, and the 10% target is to be read against it.
+                floorShare = $"The floor alone, which builds and walks one graph per method, adds {Report.Percent(floorOverhead)} to the Csc task and {Report.Percent(floorCpuOverhead)} to the build's CPU time at N={Report.Count(size)}"
+                    + (floorCpuOverhead >= 0.01
+                        ? $": the 10% wall-time target leaves TrefGuard {Report.Ratio(0.10 / floorCpuOverhead)} the floor's share of the CPU, where the other target allows 2x."
+                        : ", under what these builds can tell apart.");
             }
         }
 
         var compileHeader = new List<string>
         {
-            "N", "Csc s, without", "Csc s, with TrefGuard", "Csc overhead", "build wall s, without", "build wall s, with",
-            "build CPU s, without", "build CPU s, with", "CPU overhead", "TrefGuard CPU added /1,000", "floor CPU added /1,000", "TG / floor (CPU)",
+            "N", "Csc s, without", "Csc s, with TrefGuard", "Csc overhead", "Csc overhead, floor", "build wall s, without", "build wall s, with",
+            "build CPU s, without", "build CPU s, with", "CPU overhead", "CPU overhead, floor", "TrefGuard CPU added /1,000", "floor CPU added /1,000", "TG / floor (CPU)",
         };
         if (settings.Peers)
         {
@@ -439,6 +450,11 @@ internal static class CostRun
         }
 
         report.Table(compileHeader, compileRows);
+        if (floorShare is not null)
+        {
+            report.Line(floorShare);
+            report.Line();
+        }
 
         if (settings.Sizes.Contains(5_000) && settings.Sizes.Contains(20_000))
         {

@@ -25,15 +25,17 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     private readonly DiagnosticSink _sink;
     private readonly ISet<ISymbol> _captured;
     private readonly ISymbol _owner;
+    private readonly SyntaxNode? _ownerDeclaration;
     private readonly VariableSlots _variableSlots = new();
     private readonly Dictionary<CaptureId, int> _captureSlots = new();
     private readonly List<IFlowAnonymousFunctionOperation> _lambdas = new();
     private ulong _lockMask;
 
-    private LockAnalysis(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, DiagnosticSink sink, ISet<ISymbol> captured, CancellationToken cancellationToken)
+    private LockAnalysis(ControlFlowGraph graph, ISymbol owner, SyntaxNode? ownerDeclaration, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, DiagnosticSink sink, ISet<ISymbol> captured, CancellationToken cancellationToken)
         : base(graph, annotations, cancellationToken)
     {
         _owner = owner;
+        _ownerDeclaration = ownerDeclaration;
         _annotations = annotations;
         _guardTypes = guardTypes;
         _sink = sink;
@@ -41,21 +43,25 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
+    /// <param name="ownerDeclaration">
+    /// The owner's declaration, when at hand: its syntax may tell that it has no annotations (see
+    /// <see cref="AnnotationModel.GetForOwner(IMethodSymbol, SyntaxNode?)"/>).
+    /// </param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    public static void Analyze(ControlFlowGraph graph, ISymbol owner, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
-        => Analyze(graph, owner, nested: false, annotations, guardTypes, scan, sink, cancellationToken);
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, SyntaxNode? ownerDeclaration, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
+        => Analyze(graph, owner, ownerDeclaration, nested: false, annotations, guardTypes, scan, sink, cancellationToken);
 
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    private static void Analyze(ControlFlowGraph graph, ISymbol owner, bool nested, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
+    private static void Analyze(ControlFlowGraph graph, ISymbol owner, SyntaxNode? ownerDeclaration, bool nested, AnnotationModel annotations, LockAnalysisGuardTypes guardTypes, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var analysis = new LockAnalysis(graph, owner, annotations, guardTypes, sink, scan.Captured, cancellationToken);
+        var analysis = new LockAnalysis(graph, owner, ownerDeclaration, annotations, guardTypes, sink, scan.Captured, cancellationToken);
         analysis.Run(analysis.Prepare(nested));
 
         foreach (var localFunction in graph.LocalFunctions)
         {
             if ((scan.NeedsOf(localFunction) & AnalysisNeeds.Locks) != 0)
             {
-                Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, nested: true, annotations, guardTypes, scan, sink, cancellationToken);
+                Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, ownerDeclaration: null, nested: true, annotations, guardTypes, scan, sink, cancellationToken);
             }
         }
 
@@ -63,7 +69,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         {
             if ((scan.NeedsOf(lambda.Symbol) & AnalysisNeeds.Locks) != 0)
             {
-                Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, nested: true, annotations, guardTypes, scan, sink, cancellationToken);
+                Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, lambda.Syntax, nested: true, annotations, guardTypes, scan, sink, cancellationToken);
             }
         }
     }
@@ -89,7 +95,7 @@ internal sealed partial class LockAnalysis : ForwardFlowAnalysis<LockState>
         var heldLines = new List<(ulong Locks, int Line)>();
         if (_owner is IMethodSymbol method)
         {
-            var annotations = _annotations.GetForOwner(method);
+            var annotations = _annotations.GetForOwner(method, _ownerDeclaration);
             var required = annotations.RequiresLocks;
 
             // The accessor of a [GuardedBy] property runs only for callers that hold its lock.

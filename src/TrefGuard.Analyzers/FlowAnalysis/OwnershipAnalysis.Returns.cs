@@ -25,14 +25,14 @@ internal sealed partial class OwnershipAnalysis
     private HashSet<ISymbol>? _unjudged;
 
     /// <summary>
-    /// Whether TG0013 checks the returns of <paramref name="method"/>: an [AcquiresReference] method, local function or
+    /// Whether TG0013 checks the returns of <paramref name="owner"/>: an [AcquiresReference] method, local function or
     /// property getter that returns a value. Async methods are left out: what they return is not what their callers
     /// receive. An iterator has no <c>return</c> with a value to check (what it yields is its consumer's).
     /// </summary>
-    private static bool ChecksReturns(IMethodSymbol method, AnnotationModel annotations)
-        => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.ExplicitInterfaceImplementation
-            && !method.ReturnsVoid && !method.ReturnsByRef && !method.ReturnsByRefReadonly && !method.IsAsync
-            && annotations.GetForOwner(method).AcquiresReference;
+    private static bool ChecksReturns(ISymbol owner, MemberAnnotations ownerAnnotations)
+        => ownerAnnotations.AcquiresReference && owner is IMethodSymbol method
+            && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet or MethodKind.ExplicitInterfaceImplementation
+            && !method.ReturnsVoid && !method.ReturnsByRef && !method.ReturnsByRefReadonly && !method.IsAsync;
 
     private void InitializeSources(OwnershipState state)
     {

@@ -61,12 +61,17 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     }
 
     /// <summary>Analyses a graph and the graphs of the local functions and lambdas inside it.</summary>
+    /// <param name="ownerDeclaration">
+    /// The owner's declaration, when at hand: its syntax may tell that it has no annotations (see
+    /// <see cref="AnnotationModel.GetForOwner(IMethodSymbol, SyntaxNode?)"/>).
+    /// </param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    public static void Analyze(ControlFlowGraph graph, ISymbol owner, bool ownsParameters, AnnotationModel annotations, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
+    public static void Analyze(ControlFlowGraph graph, ISymbol owner, SyntaxNode? ownerDeclaration, bool ownsParameters, AnnotationModel annotations, OperationScan scan, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var checkedMethod = ownsParameters && owner is IMethodSymbol method && ChecksReturns(method, annotations) ? method : null;
+        var ownerAnnotations = ownsParameters && owner is IMethodSymbol method ? annotations.GetForOwner(method, ownerDeclaration) : MemberAnnotations.Empty;
+        var checkedMethod = ChecksReturns(owner, ownerAnnotations) ? (IMethodSymbol)owner : null;
         var analysis = new OwnershipAnalysis(graph, annotations, sink, scan.Captured, checkedMethod, cancellationToken);
-        var entry = analysis.Prepare(ownsParameters ? owner : null);
+        var entry = analysis.Prepare(ownsParameters ? owner : null, ownerAnnotations);
         if (entry is not null)
         {
             analysis.Run(entry);
@@ -76,7 +81,7 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         {
             if ((scan.NeedsOf(localFunction) & AnalysisNeeds.Ownership) != 0)
             {
-                Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, ownsParameters: true, annotations, scan, sink, cancellationToken);
+                Analyze(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), localFunction, ownerDeclaration: null, ownsParameters: true, annotations, scan, sink, cancellationToken);
             }
         }
 
@@ -84,14 +89,16 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         {
             if ((scan.NeedsOf(lambda.Symbol) & AnalysisNeeds.Ownership) != 0)
             {
-                Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, ownsParameters: true, annotations, scan, sink, cancellationToken);
+                Analyze(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, lambda.Syntax, ownsParameters: true, annotations, scan, sink, cancellationToken);
             }
         }
     }
 
     /// <summary>Finds the values and variables worth tracking; null when the graph acquires nothing.</summary>
+    /// <param name="owner">The method whose parameters the graph owns, if it does.</param>
+    /// <param name="ownerAnnotations">Its annotations.</param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
-    private OwnershipState? Prepare(ISymbol? owner)
+    private OwnershipState? Prepare(ISymbol? owner, MemberAnnotations ownerAnnotations)
     {
         foreach (var block in Graph.Blocks)
         {
@@ -107,12 +114,11 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
         }
 
         var ownedParameters = new List<IParameterSymbol>();
-        if (owner is IMethodSymbol method)
+        if (owner is IMethodSymbol method && ownerAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership))
         {
-            var annotations = _annotations.GetForOwner(method);
             foreach (var parameter in method.Parameters)
             {
-                if ((annotations.GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) != 0 && _values.Count < MaxValues && !_captured.Contains(parameter))
+                if ((ownerAnnotations.GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) != 0 && _values.Count < MaxValues && !_captured.Contains(parameter))
                 {
                     ownedParameters.Add(parameter);
                     SlotOf(parameter);

@@ -261,11 +261,24 @@ internal sealed class AnnotationModel
     /// </param>
     [MethodImpl(JitOptions.AggressiveOptimization)]
     public MemberAnnotations GetForOwner(IMethodSymbol method, SyntaxNode? declaration)
-        => declaration is not null && DeclaresNoAttributes(declaration) && !method.IsOverride
+    {
+        if (FindRecent(method, out var slot) is { } recent)
+        {
+            return recent;
+        }
+
+        if (declaration is not null && DeclaresNoAttributes(declaration) && !method.IsOverride
             && method.PartialDefinitionPart is null && method.PartialImplementationPart is null // attributes merge from both parts
-            && (_external.IsEmpty || !_external.ContainsKey(method.OriginalDefinition))
-            ? MemberAnnotations.Empty
-            : GetForOwner(method);
+            && (_external.IsEmpty || !_external.ContainsKey(method.OriginalDefinition)))
+        {
+            // Remembered as a read answer is: the other families, and the nested functions' analyses, ask again for
+            // the same method without its declaration at hand.
+            Volatile.Write(ref _recentMembers[slot], new CacheEntry<ISymbol, MemberAnnotations>(method, MemberAnnotations.Empty));
+            return MemberAnnotations.Empty;
+        }
+
+        return GetForOwner(method);
+    }
 
     /// <summary>Whether a function's declaration has no attribute anywhere an annotation could be.</summary>
     private static bool DeclaresNoAttributes(SyntaxNode declaration)

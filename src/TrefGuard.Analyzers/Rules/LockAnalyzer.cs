@@ -102,7 +102,7 @@ public sealed class LockAnalyzer : TrefGuardAnalyzer
 
             sink ??= new DiagnosticSink();
             var graph = context.GetControlFlowGraph(root);
-            LockAnalysis.Analyze(graph, context.OwningSymbol, annotations, guardTypes, scan, sink, context.CancellationToken);
+            LockAnalysis.Analyze(graph, context.OwningSymbol, OperationBlocks.MethodDeclarationOf(root), annotations, guardTypes, scan, sink, context.CancellationToken);
         }
 
         if (sink is not null)

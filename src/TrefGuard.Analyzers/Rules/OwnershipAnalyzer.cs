@@ -65,7 +65,7 @@ public sealed class OwnershipAnalyzer : TrefGuardAnalyzer
 
             sink ??= new DiagnosticSink();
             var graph = context.GetControlFlowGraph(root);
-            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, isBody, annotations, scan, sink, context.CancellationToken);
+            OwnershipAnalysis.Analyze(graph, context.OwningSymbol, isBody ? OperationBlocks.MethodDeclarationOf(root) : null, isBody, annotations, scan, sink, context.CancellationToken);
         }
 
         if (sink is not null)
