@@ -319,7 +319,8 @@ internal sealed partial class OwnershipAnalysis
                 state.PointsTo[slot] = values;
                 SetSource(slot, assignment.Value, state);
                 NameValues(values, variable.Name, assignment.Syntax as VariableDeclaratorSyntax);
-                var lost = previous & ~values & ~state.Referenced() & state.Owned();
+                var unreferenced = previous & ~values & ~state.Referenced();
+                var lost = unreferenced & state.Owned();
                 if (lost != 0)
                 {
                     LoseValues(lost, state, Reassignment(assignment));
@@ -331,6 +332,8 @@ internal sealed partial class OwnershipAnalysis
                     NoteLeaks(reacquired, state, Reassignment(assignment));
                 }
 
+                // What a catch handler still owns is lost at the handler's next branch, which reports it.
+                Forget(unreferenced & ~state.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), state);
                 return values;
             }
 
@@ -685,6 +688,21 @@ internal sealed partial class OwnershipAnalysis
     /// <summary>The earlier release, for the fixers (AdditionalLocations[0] of TG0004 and TG0005).</summary>
     private static Location[] ReleaseLocations(OwnershipState state, int value)
         => state.ReleaseNode[value] is { } node ? new[] { node.GetLocation() } : System.Array.Empty<Location>();
+
+    /// <summary>
+    /// Values nothing holds any more, and that are not still to be reported as lost: whatever became of them
+    /// (released, moved, or lost and just reported), no later use or release can reach them. Remembered as released, one would join, at a loop's head, with the value its
+    /// variable holds by then, and make that value's uses look like uses after a release (<c>r.Put(); r = null;</c>
+    /// or <c>r.Put(); r = Get();</c> at the end of a loop body).
+    /// </summary>
+    private static void Forget(ulong values, OwnershipState state)
+    {
+        foreach (var value in BitMask.Bits(values))
+        {
+            state.Flags[value] = OwnershipFlags.Unacquired;
+            state.ReleaseNode[value] = null;
+        }
+    }
 
     private static void Escape(ulong values, OwnershipState state)
     {

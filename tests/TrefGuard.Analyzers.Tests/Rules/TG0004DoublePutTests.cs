@@ -416,6 +416,40 @@ public sealed class TG0004DoublePutTests
     }
 
     [Fact]
+    public async Task ConditionalPutBeforeReacquiringInALoop_IsALeakNotADoublePut()
+    {
+        // The reference the first put released is not the one the next iteration (or the last line) puts.
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Walk(TaskTable table, int first, int count)
+                    {
+                        var r = Tref.GetByPid(table, first, PidType.Pid);
+                        for (var i = 1; i < count; i++)
+                        {
+                            if (i % 2 == 0)
+                                r.Put();
+                            r = Tref.GetByPid(table, first + i, PidType.Pid);
+                        }
+
+                        r.Put();
+                    }
+                }
+                """,
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic("TG0001").WithSpan(7, 13, 7, 57).WithArguments("r", "reassignment", 12),
+                Verify.Diagnostic("TG0001").WithSpan(12, 17, 12, 61).WithArguments("r", "reassignment", 12),
+            },
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task PutAfterAConditionalPut_IsReported_ButNotRemoved()
     {
         const string source = """

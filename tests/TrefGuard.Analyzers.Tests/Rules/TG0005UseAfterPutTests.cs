@@ -534,6 +534,49 @@ public sealed class TG0005UseAfterPutTests
                 }
             }
             """,
+        // What a variable held before its reassignment is out of reach: the next iteration uses what it holds now.
+        ["ReleasedAndClearedAtTheEndOfEachIteration"] = """
+            using System;
+            using TrefGuard;
+
+            class Scan
+            {
+                static void Walk(TaskTable table, int first, int count)
+                {
+                    TaskRef? r = Tref.GetByPid(table, first, PidType.Pid);
+                    for (var i = 1; i < count; i++)
+                    {
+                        Console.WriteLine(r?.Nr);
+                        r?.Put();
+                        r = null;
+                        if (i % 3 == 0)
+                            r = Tref.GetByPid(table, first + i, PidType.Pid);
+                    }
+
+                    r?.Put();
+                }
+            }
+            """,
+        ["ReacquiredAtTheEndOfEachIteration"] = """
+            using System;
+            using TrefGuard;
+
+            class Scan
+            {
+                static void Walk(TaskTable table, int first, int count)
+                {
+                    var r = Tref.GetByPid(table, first, PidType.Pid);
+                    for (var i = 1; i < count; i++)
+                    {
+                        Console.WriteLine(r.Nr);
+                        r.Put();
+                        r = Tref.GetByPid(table, first + i, PidType.Pid);
+                    }
+
+                    r.Put();
+                }
+            }
+            """,
         ["PutOnAnotherPath"] = """
             using System;
             using TrefGuard;
