@@ -49,6 +49,9 @@ internal abstract class ForwardFlowAnalysis<TState>
 
     protected CancellationToken CancellationToken { get; }
 
+    /// <summary>True when some block branches backwards: the graph has a loop, and an operation may run more than once.</summary>
+    protected bool HasBackEdges => !IsForwardOnly(0, Graph.Blocks.Length - 1);
+
     /// <summary>True during the final pass, when the states have converged and diagnostics may be reported.</summary>
     protected bool IsReporting { get; private set; }
 

@@ -15,6 +15,7 @@ internal sealed partial class OwnershipAnalysis
     [MethodImpl(JitOptions.AggressiveOptimization)]
     protected override void OnBranch(BasicBlock source, ControlFlowBranch branch, OwnershipState state)
     {
+        var variablesDied = false;
         foreach (var region in branch.LeavingRegions)
         {
             foreach (var local in region.Locals)
@@ -22,6 +23,7 @@ internal sealed partial class OwnershipAnalysis
                 if (VariableSlot(local) is var slot and >= 0)
                 {
                     state.PointsTo[slot] = 0;
+                    variablesDied = true;
                 }
             }
 
@@ -30,6 +32,7 @@ internal sealed partial class OwnershipAnalysis
                 if (CaptureSlot(capture) is var slot and >= 0)
                 {
                     state.PointsTo[slot] = 0;
+                    variablesDied = true;
                 }
             }
         }
@@ -76,7 +79,18 @@ internal sealed partial class OwnershipAnalysis
         {
             LoseValues(lost, state, ExitDescriber.Describe(Graph, source, branch));
         }
+
+        if (variablesDied)
+        {
+            // A loop body's locals die on its back edge: what they released must not meet, at the loop's head,
+            // a variable that kept the same acquisition's earlier reference (`keep = r;` in one iteration,
+            // `r.Put();` in the next).
+            Forget(AllValues(state) & ~state.Referenced() & ~state.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), state);
+        }
     }
+
+    private static ulong AllValues(OwnershipState state)
+        => state.Flags.Length >= 64 ? ulong.MaxValue : (1UL << state.Flags.Length) - 1;
 
     protected override OwnershipState OnEnterHandler(OwnershipState state)
     {
@@ -207,17 +221,18 @@ internal sealed partial class OwnershipAnalysis
             {
                 var info = _values[value];
                 var described = !info.NameFromVariable && info.Acquisition is { } acquisition ? TemporaryExit(acquisition.Syntax, exit) : exit;
-                if (!_leaks.TryGetValue(value, out var leak))
+                var key = LeakKey(value);
+                if (!_leaks.TryGetValue(key, out var leak))
                 {
                     leak = new LeakRecord();
-                    _leaks.Add(value, leak);
+                    _leaks.Add(key, leak);
                 }
 
                 leak.Add(described, flags);
             }
-            else if (!_exceptionLeaks.ContainsKey(value))
+            else if (LeakKey(value) is var key && !_exceptionLeaks.ContainsKey(key))
             {
-                _exceptionLeaks.Add(value, ("try block", _handlerTryLines.TryGetValue(value, out var line) ? line : TryLine(CurrentBlock) is var current and > 0 ? current : exit.Line));
+                _exceptionLeaks.Add(key, ("try block", _handlerTryLines.TryGetValue(value, out var line) ? line : TryLine(CurrentBlock) is var current and > 0 ? current : exit.Line));
             }
         }
     }
@@ -330,9 +345,10 @@ internal sealed partial class OwnershipAnalysis
     {
         foreach (var value in BitMask.Bits(values))
         {
-            if (!_exceptionLeaks.ContainsKey(value))
+            var key = LeakKey(value);
+            if (!_exceptionLeaks.ContainsKey(key))
             {
-                _exceptionLeaks.Add(value, (what, line));
+                _exceptionLeaks.Add(key, (what, line));
             }
         }
     }

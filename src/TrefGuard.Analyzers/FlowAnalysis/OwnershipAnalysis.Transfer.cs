@@ -310,12 +310,16 @@ internal sealed partial class OwnershipAnalysis
                 var previous = state.PointsTo[slot];
                 var ownedBefore = previous & state.Owned();
                 _acquired = 0;
+                _movedToOlder = 0;
                 var values = Evaluate(assignment.Value, state);
 
                 // The same acquisition site run again (a loop) makes a new reference under the same value: the
-                // one the variable held before is lost unless another variable still holds it.
+                // one the variable held before is lost unless another variable still holds it. With an older twin,
+                // the variable held the twin by the time the site ran, and the twin is what is lost.
+                var moved = _movedToOlder;
+                previous = WithMovedToOlder(previous, moved);
                 state.PointsTo[slot] = 0;
-                var reacquired = ownedBefore & _acquired & ~state.Referenced();
+                var reacquired = ownedBefore & _acquired & ~moved & ~state.Referenced();
                 state.PointsTo[slot] = values;
                 SetSource(slot, assignment.Value, state);
                 NameValues(values, variable.Name, assignment.Syntax as VariableDeclaratorSyntax);
@@ -631,6 +635,7 @@ internal sealed partial class OwnershipAnalysis
             return 0;
         }
 
+        MoveEarlierReference(value, state);
         state.Flags[value] = OwnershipFlags.Owned;
         state.ReleaseNode[value] = null;
         _acquired |= 1UL << value;

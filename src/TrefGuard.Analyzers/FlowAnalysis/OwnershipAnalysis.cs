@@ -44,6 +44,15 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     /// <summary>Values that are counts taken through a receiver (DangerousAddRef), not references of their own.</summary>
     private ulong _receiverValues;
 
+    /// <summary>
+    /// In a graph with loops, each acquisition's older twin: the value that stands for the references an earlier run
+    /// of the acquisition made and something still holds (-1 for none). Null when no value has one.
+    /// </summary>
+    private int[]? _olderTwins;
+
+    /// <summary>The acquisitions whose earlier reference moved to their older twin while the current assignment was evaluated.</summary>
+    private ulong _movedToOlder;
+
     /// <summary>The <c>ref bool success</c> variables of receiver acquisitions, and the values whose acquisition sets them.</summary>
     private Dictionary<ISymbol, ulong>? _successFlags;
     private ulong _acquired;
@@ -113,14 +122,14 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             }
         }
 
-        var ownedParameters = new List<IParameterSymbol>();
+        var ownedParameters = new List<(IParameterSymbol Parameter, int Value)>();
         if (owner is IMethodSymbol method && ownerAnnotations.HasParameterAnnotation(ParameterAnnotation.TransfersOwnership))
         {
             foreach (var parameter in method.Parameters)
             {
                 if ((ownerAnnotations.GetParameter(parameter.Ordinal) & ParameterAnnotation.TransfersOwnership) != 0 && _values.Count < MaxValues && !_captured.Contains(parameter))
                 {
-                    ownedParameters.Add(parameter);
+                    ownedParameters.Add((parameter, _values.Count));
                     SlotOf(parameter);
                     var location = parameter.Locations.IsEmpty ? Location.None : parameter.Locations[0];
                     _values.Add(new ValueInfo(null, location, parameter.Name, nameFromVariable: true));
@@ -133,11 +142,15 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             return null;
         }
 
-        var state = new OwnershipState(_variableSlots.Count + _captureSlots.Count, _values.Count, trackProvenance: _checkedMethod is not null);
-        for (var i = 0; i < ownedParameters.Count; i++)
+        if (HasBackEdges)
         {
-            var value = _values.Count - ownedParameters.Count + i;
-            state.PointsTo[_variableSlots.Find(ownedParameters[i])] = 1UL << value;
+            AddOlderTwins();
+        }
+
+        var state = new OwnershipState(_variableSlots.Count + _captureSlots.Count, _values.Count, trackProvenance: _checkedMethod is not null);
+        foreach (var (parameter, value) in ownedParameters)
+        {
+            state.PointsTo[_variableSlots.Find(parameter)] = 1UL << value;
             state.Flags[value] = OwnershipFlags.Owned;
         }
 

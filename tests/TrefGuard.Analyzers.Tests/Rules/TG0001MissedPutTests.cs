@@ -890,6 +890,39 @@ public sealed partial class TG0001MissedPutTests
     }
 
     [Fact]
+    public async Task ReferenceKeptFromTheLastIteration_IsReportedWhereItIsLost()
+    {
+        // The last iteration's reference lives on in `prev`: it leaks at the end, as the first one does when the loop
+        // does not run. Both are reported at their acquisitions.
+        await new Verify.Test
+        {
+            TestCode = """
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Pairs(TaskTable table, int count)
+                    {
+                        var prev = Tref.GetByPid(table, 0, PidType.Pid);
+                        for (var i = 1; i < count; i++)
+                        {
+                            var cur = Tref.GetByPid(table, i, PidType.Pid);
+                            prev.Put();
+                            prev = cur;
+                        }
+                    }
+                }
+                """,
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic("TG0001").WithSpan(7, 13, 7, 56).WithArguments("prev", "end of the method", 14),
+                Verify.Diagnostic("TG0001").WithSpan(10, 17, 10, 59).WithArguments("cur", "end of the method", 14),
+            },
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task PatternVariableOfAnIf_IsReported_ButNotFixedWhereItIsNotDefinitelyAssigned()
     {
         // The pattern variable lives to the end of the method, where it is not definitely assigned: a put there would

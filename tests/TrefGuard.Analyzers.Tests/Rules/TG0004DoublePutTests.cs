@@ -450,6 +450,55 @@ public sealed class TG0004DoublePutTests
     }
 
     [Fact]
+    public async Task ReferencesKeptAcrossIterations_ArePutOnceEach()
+    {
+        // One acquisition, two live references: the one kept from the last iteration and the one just taken.
+        await new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Pairs(TaskTable table, int count)
+                    {
+                        var prev = Tref.GetByPid(table, 0, PidType.Pid);
+                        for (var i = 1; i < count; i++)
+                        {
+                            var cur = Tref.GetByPid(table, i, PidType.Pid);
+                            Console.WriteLine(prev.Nr + cur.Nr);
+                            prev.Put();
+                            prev = cur;
+                        }
+
+                        prev.Put();
+                    }
+
+                    static void KeepFirst(TaskTable table, int[] nrs)
+                    {
+                        TaskRef? first = null;
+                        foreach (var nr in nrs)
+                        {
+                            var r = Tref.GetByPid(table, nr, PidType.Pid);
+                            if (first is null)
+                            {
+                                first = r;
+                                continue;
+                            }
+
+                            r.Put();
+                        }
+
+                        first?.Put();
+                    }
+                }
+                """,
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task PutAfterAConditionalPut_IsReported_ButNotRemoved()
     {
         const string source = """

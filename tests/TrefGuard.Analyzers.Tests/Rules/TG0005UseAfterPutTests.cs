@@ -402,6 +402,37 @@ public sealed class TG0005UseAfterPutTests
     }
 
     [Fact]
+    public async Task UseOfTheReferenceKeptFromTheLastIteration_AfterItsPut_IsReported()
+    {
+        await new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Pairs(TaskTable table, int count)
+                    {
+                        var prev = Tref.GetByPid(table, 0, PidType.Pid);
+                        for (var i = 1; i < count; i++)
+                        {
+                            var cur = Tref.GetByPid(table, i, PidType.Pid);
+                            prev.Put();
+                            Console.WriteLine({|#0:prev.Nr|} + cur.Nr);
+                            prev = cur;
+                        }
+
+                        prev.Put();
+                    }
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic("TG0005").WithLocation(0).WithArguments("prev", 12) },
+            AnalyzerConfig = NoExceptionPaths,
+        }.RunAsync();
+    }
+
+    [Fact]
     public async Task UseInTheNextIteration_IsReported()
     {
         await new Verify.Test
