@@ -918,6 +918,25 @@ public sealed partial class TG0001MissedPutTests
                 Verify.Diagnostic("TG0001").WithSpan(7, 13, 7, 56).WithArguments("prev", "end of the method", 14),
                 Verify.Diagnostic("TG0001").WithSpan(10, 17, 10, 59).WithArguments("cur", "end of the method", 14),
             },
+            FixedCode = """
+                using TrefGuard;
+
+                class Scan
+                {
+                    static void Pairs(TaskTable table, int count)
+                    {
+                        var prev = Tref.GetByPid(table, 0, PidType.Pid);
+                        for (var i = 1; i < count; i++)
+                        {
+                            var cur = Tref.GetByPid(table, i, PidType.Pid);
+                            prev.Put();
+                            prev = cur;
+                        }
+
+                        prev.Put();
+                    }
+                }
+                """,
             AnalyzerConfig = NoExceptionPaths,
         }.RunAsync();
     }
