@@ -80,7 +80,7 @@ internal sealed partial class OwnershipAnalysis
             LoseValues(lost, state, ExitDescriber.Describe(Graph, source, branch));
         }
 
-        if (variablesDied)
+        if (variablesDied && _hasLoops)
         {
             // A loop body's locals die on its back edge: what they released must not meet, at the loop's head,
             // a variable that kept the same acquisition's earlier reference (`keep = r;` in one iteration,

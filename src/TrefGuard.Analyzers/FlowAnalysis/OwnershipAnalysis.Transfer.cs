@@ -337,7 +337,11 @@ internal sealed partial class OwnershipAnalysis
                 }
 
                 // What a catch handler still owns is lost at the handler's next branch, which reports it.
-                Forget(unreferenced & ~state.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), state);
+                if (_hasLoops)
+                {
+                    Forget(unreferenced & ~state.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), state);
+                }
+
                 return values;
             }
 
@@ -696,9 +700,9 @@ internal sealed partial class OwnershipAnalysis
 
     /// <summary>
     /// Values nothing holds any more, and that are not still to be reported as lost: whatever became of them
-    /// (released, moved, or lost and just reported), no later use or release can reach them. Remembered as released, one would join, at a loop's head, with the value its
-    /// variable holds by then, and make that value's uses look like uses after a release (<c>r.Put(); r = null;</c>
-    /// or <c>r.Put(); r = Get();</c> at the end of a loop body).
+    /// (released, moved, or lost and just reported), no later use or release can reach them. Remembered as released,
+    /// one would join, at a loop's head, with the value its variable holds by then, and make that value's uses look
+    /// like uses after a release (<c>r.Put(); r = null;</c> or <c>r.Put(); r = Get();</c> at the end of a loop body).
     /// </summary>
     private static void Forget(ulong values, OwnershipState state)
     {

@@ -45,6 +45,12 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
     private ulong _receiverValues;
 
     /// <summary>
+    /// Whether the graph has a loop. Without one, an acquisition runs at most once on a path, and a value nothing holds
+    /// can never be held again: what is known of it no longer matters, and is left as it is.
+    /// </summary>
+    private bool _hasLoops;
+
+    /// <summary>
     /// In a graph with loops, each acquisition's older twin: the value that stands for the references an earlier run
     /// of the acquisition made and something still holds (-1 for none). Null when no value has one.
     /// </summary>
@@ -142,7 +148,8 @@ internal sealed partial class OwnershipAnalysis : ForwardFlowAnalysis<OwnershipS
             return null;
         }
 
-        if (HasBackEdges)
+        _hasLoops = HasBackEdges;
+        if (_hasLoops)
         {
             AddOlderTwins();
         }
