@@ -336,7 +336,8 @@ internal sealed partial class OwnershipAnalysis
                     NoteLeaks(reacquired, state, Reassignment(assignment));
                 }
 
-                // What a catch handler still owns is lost at the handler's next branch, which reports it.
+                // What no variable holds any more is forgotten (see Forget), but for what a catch handler still owns:
+                // that is lost at the handler's next branch, which reports it.
                 if (_hasLoops)
                 {
                     Forget(unreferenced & ~state.Owned(OwnershipFlags.Owned | OwnershipFlags.ExceptionOwned), state);
